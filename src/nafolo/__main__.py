@@ -1,0 +1,3 @@
+from nafolo.cli.main import app
+
+app()

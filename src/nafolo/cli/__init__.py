@@ -1,0 +1,1 @@
+"""The `nafolo` command line."""

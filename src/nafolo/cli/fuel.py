@@ -1,0 +1,11 @@
+"""`nafolo fuel …`: the fuel programme's commands. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+fuel_app = typer.Typer(help="Fuel supply: network, planning, simulation, operations.", no_args_is_help=True)
+
+# Command modules register themselves on fuel_app when imported.
+from nafolo.cli import fuel_network as _fuel_network  # noqa: E402,F401
+from nafolo.cli import fuel_plan as _fuel_plan  # noqa: E402,F401

@@ -1,0 +1,26 @@
+"""Entry point of the `nafolo` command: one sub-command group per domain."""
+
+from __future__ import annotations
+
+import typer
+
+from nafolo import __version__
+from nafolo.cli.fuel import fuel_app
+
+app = typer.Typer(
+    name="nafolo",
+    help="Nafolo — Mali's strategic supply programmes: fuel and gold on one ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(fuel_app, name="fuel")
+
+
+@app.command()
+def version() -> None:
+    """Print Nafolo's version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

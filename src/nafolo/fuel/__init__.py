@@ -1,0 +1,1 @@
+"""The fuel supply programme: network, measurement, planning, simulation and operations."""
