@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-fuel_app = typer.Typer(help="Fuel supply: network, planning, simulation, operations.", no_args_is_help=True)
+fuel_app = typer.Typer(
+    help="Fuel supply: network, planning, simulation, operations.", no_args_is_help=True
+)
 
 # Command modules register themselves on fuel_app when imported.
 from nafolo.cli import fuel_network as _fuel_network  # noqa: E402,F401

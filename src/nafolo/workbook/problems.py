@@ -28,7 +28,9 @@ class InputError(ValueError):
     """Input refused as a whole; carries every problem found, not just the first."""
 
     def __init__(self, problems: Iterable[Problem], source: str = "input") -> None:
-        self.problems: list[Problem] = sorted(problems, key=lambda p: (p.sheet, p.row or 0, p.column or ""))
+        self.problems: list[Problem] = sorted(
+            problems, key=lambda p: (p.sheet, p.row or 0, p.column or "")
+        )
         self.source = source
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s), nothing loaded:\n{lines}")

@@ -1,4 +1,4 @@
-"""The validated fuel network: every sheet's rows, cross-references checked, planner parameters typed."""
+"""The validated fuel network: every sheet's rows, cross-references checked, parameters typed."""
 
 from __future__ import annotations
 
@@ -52,14 +52,16 @@ class PlannerParameters(BaseModel):
 
 
 PARAMETER_UNITS: dict[str, str] = {
-    name: str((f.json_schema_extra or {}).get("unit", "")) if isinstance(f.json_schema_extra, dict) else ""
+    name: str((f.json_schema_extra or {}).get("unit", ""))
+    if isinstance(f.json_schema_extra, dict)
+    else ""
     for name, f in PlannerParameters.model_fields.items()
 }
 
 
 @dataclass(frozen=True)
 class Network:
-    """A complete fuel network. Build with `Network.from_rows`, which checks every cross-reference."""
+    """A complete fuel network. Build it with `Network.from_rows`, which checks every reference."""
 
     products: tuple[ProductRow, ...]
     ports: tuple[PortRow, ...]
@@ -82,7 +84,7 @@ class Network:
 
     @classmethod
     def from_rows(cls, rows: dict[str, Sequence[BaseModel]], name: str = "network") -> Network:
-        """Assemble a network from validated sheet rows; raises InputError listing every bad reference.
+        """Assemble a network from validated sheet rows; InputError lists every bad reference.
 
         `rows` maps sheet name to its rows in file order (row i is spreadsheet row i + 2).
         """
@@ -151,8 +153,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem]:
     """Every reference to a code no sheet defines, plus rule checks that span columns or sheets."""
     keys = {
-        sheet: {getattr(r, col) for r in rows.get(sheet, ())}
-        for _, _, sheet, col in REFERENCES
+        sheet: {getattr(r, col) for r in rows.get(sheet, ())} for _, _, sheet, col in REFERENCES
     }
     for src, col, dst, dst_col in REFERENCES:
         for i, r in enumerate(rows.get(src, ())):
@@ -162,26 +163,49 @@ def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem
     for i, c in enumerate(rows.get("contracts", ())):
         assert isinstance(c, ContractRow)
         if c.min_t_per_month > c.max_t_per_month:
-            yield Problem("contracts", i + 2, "min_t_per_month",
-                          f"minimum {c.min_t_per_month:g} t/month exceeds maximum {c.max_t_per_month:g} t/month")
+            yield Problem(
+                "contracts",
+                i + 2,
+                "min_t_per_month",
+                f"minimum {c.min_t_per_month:g} t/month exceeds "
+                f"maximum {c.max_t_per_month:g} t/month",
+            )
     for i, c in enumerate(rows.get("corridors", ())):
         assert isinstance(c, CorridorRow)
         if c.escort_required and (c.escort_convoys_per_week <= 0 or c.trucks_per_convoy <= 0):
-            yield Problem("corridors", i + 2, "escort_convoys_per_week",
-                          "escort_required needs escort_convoys_per_week and trucks_per_convoy above 0")
+            yield Problem(
+                "corridors",
+                i + 2,
+                "escort_convoys_per_week",
+                "escort_required needs escort_convoys_per_week and trucks_per_convoy above 0",
+            )
     for i, t in enumerate(rows.get("depot_tanks", ())):
         assert isinstance(t, DepotTankRow)
         if t.tank_bottom_m3 > t.capacity_m3:
-            yield Problem("depot_tanks", i + 2, "tank_bottom_m3",
-                          f"tank bottom {t.tank_bottom_m3:g} m³ exceeds capacity {t.capacity_m3:g} m³")
+            yield Problem(
+                "depot_tanks",
+                i + 2,
+                "tank_bottom_m3",
+                f"tank bottom {t.tank_bottom_m3:g} m³ exceeds capacity {t.capacity_m3:g} m³",
+            )
     if len(rows.get("fleet", ())) != 1:
-        yield Problem("fleet", None, None, f"exactly one fleet row expected, found {len(rows.get('fleet', ()))}")
+        yield Problem(
+            "fleet",
+            None,
+            None,
+            f"exactly one fleet row expected, found {len(rows.get('fleet', ()))}",
+        )
     demanded = {(d.region, d.product) for d in rows.get("demand", ()) if isinstance(d, DemandRow)}
     served = {s.region for s in rows.get("region_supply", ()) if isinstance(s, RegionSupplyRow)}
     for i, r in enumerate(rows.get("regions", ())):
         assert isinstance(r, RegionRow)
         if r.region not in served and any(reg == r.region for reg, _ in demanded):
-            yield Problem("regions", i + 2, "region", f"region {r.region!r} has demand but no depot in region_supply")
+            yield Problem(
+                "regions",
+                i + 2,
+                "region",
+                f"region {r.region!r} has demand but no depot in region_supply",
+            )
 
 
 def _parameters(rows: Sequence[BaseModel]) -> tuple[PlannerParameters, list[Problem]]:
@@ -190,11 +214,23 @@ def _parameters(rows: Sequence[BaseModel]) -> tuple[PlannerParameters, list[Prob
     for i, r in enumerate(rows):
         assert isinstance(r, ParameterRow)
         if r.name not in PARAMETER_UNITS:
-            problems.append(Problem("parameters", i + 2, "name",
-                                    f"unknown parameter {r.name!r}; known: {', '.join(PARAMETER_UNITS)}"))
+            problems.append(
+                Problem(
+                    "parameters",
+                    i + 2,
+                    "name",
+                    f"unknown parameter {r.name!r}; known: {', '.join(PARAMETER_UNITS)}",
+                )
+            )
         elif r.unit and r.unit != PARAMETER_UNITS[r.name]:
-            problems.append(Problem("parameters", i + 2, "unit",
-                                    f"{r.name} is in {PARAMETER_UNITS[r.name]}, not {r.unit!r}"))
+            problems.append(
+                Problem(
+                    "parameters",
+                    i + 2,
+                    "unit",
+                    f"{r.name} is in {PARAMETER_UNITS[r.name]}, not {r.unit!r}",
+                )
+            )
         else:
             values[r.name] = r.value
     return PlannerParameters(**values), problems

@@ -1,0 +1,81 @@
+"""Reading and writing the fuel network as a workbook (.xlsx) or CSV folder, and its template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from nafolo.fuel.network.model import PARAMETER_UNITS, Network, PlannerParameters
+from nafolo.fuel.network.schema import SHEETS, ParameterRow
+from nafolo.workbook import InputError, Problem, read_sheet_rows, write_sheets
+from nafolo.workbook import write_template as write_sheets_template
+from nafolo.workbook.validate import SheetRows
+
+TEMPLATE_TITLE = "Nafolo fuel network workbook — one sheet per table; see docs/network-format.md"
+
+
+def bundled_network_path() -> Path:
+    """The folder of the bundled Mali demonstration network (CSV files shipped with the package)."""
+    folder = files("nafolo.fuel") / "data" / "mali"
+    if not isinstance(folder, Path):
+        raise RuntimeError(f"bundled network is not on the file system: {folder}")
+    return folder
+
+
+def load_network(path: Path | None = None) -> Network:
+    """The network in a .xlsx workbook or CSV folder (default: the bundled Mali network).
+
+    Raises `InputError` listing every problem, from single cells to cross-sheet references.
+    """
+    source = bundled_network_path() if path is None else path
+    sheets = read_sheet_rows(source, SHEETS)
+    rows: dict[str, Sequence[BaseModel]] = {name: sheet.rows for name, sheet in sheets.items()}
+    name = "mali" if path is None else source.stem
+    try:
+        return Network.from_rows(rows, name=name)
+    except InputError as exc:
+        raise InputError([_locate(p, sheets) for p in exc.problems], source=str(source)) from None
+
+
+def _locate(problem: Problem, sheets: dict[str, SheetRows]) -> Problem:
+    """The problem with its row number mapped to the spreadsheet (units and comment rows skipped).
+
+    `Network.from_rows` numbers row i of a sheet as i + 2.
+    """
+    sheet = sheets.get(problem.sheet)
+    if sheet is None or problem.row is None or not 0 <= problem.row - 2 < len(sheet.row_numbers):
+        return problem
+    return Problem(
+        problem.sheet, sheet.row_numbers[problem.row - 2], problem.column, problem.message
+    )
+
+
+def write_network(network: Network, path: Path) -> None:
+    """The network as a .xlsx workbook (path ends in .xlsx) or a CSV folder; reads back equal."""
+    rows: dict[str, tuple[BaseModel, ...]] = {
+        spec.name: getattr(network, spec.name) for spec in SHEETS if spec.name != "parameters"
+    }
+    rows["parameters"] = tuple(parameter_rows(network.parameters))
+    write_sheets(path, SHEETS, rows)
+
+
+def parameter_rows(parameters: PlannerParameters) -> list[ParameterRow]:
+    """Every planner parameter as a `parameters` sheet row; defaults are marked as such."""
+    defaults = PlannerParameters()
+    return [
+        ParameterRow(
+            name=name,
+            value=getattr(parameters, name),
+            unit=PARAMETER_UNITS[name],
+            source="default" if getattr(parameters, name) == getattr(defaults, name) else "",
+        )
+        for name in PlannerParameters.model_fields
+    ]
+
+
+def write_template(path: Path) -> None:
+    """A blank network workbook (.xlsx, or a CSV folder when the path has another suffix)."""
+    write_sheets_template(path, SHEETS, TEMPLATE_TITLE)
