@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 from nafolo.fuel.network.model import PARAMETER_UNITS, Network, PlannerParameters
 from nafolo.fuel.network.schema import SHEETS, ParameterRow
-from nafolo.workbook import InputError, Problem, read_sheet_rows, write_sheets
+from nafolo.workbook import InputError, read_sheet_rows, write_sheets
 from nafolo.workbook import write_template as write_sheets_template
-from nafolo.workbook.validate import SheetRows
 
 TEMPLATE_TITLE = "Nafolo fuel network workbook — one sheet per table; see docs/network-format.md"
 
@@ -34,23 +33,11 @@ def load_network(path: Path | None = None) -> Network:
     sheets = read_sheet_rows(source, SHEETS)
     rows: dict[str, Sequence[BaseModel]] = {name: sheet.rows for name, sheet in sheets.items()}
     name = "mali" if path is None else source.stem
+    numbers = {name: sheet.row_numbers for name, sheet in sheets.items()}
     try:
-        return Network.from_rows(rows, name=name)
+        return Network.from_rows(rows, name=name, row_numbers=numbers)
     except InputError as exc:
-        raise InputError([_locate(p, sheets) for p in exc.problems], source=str(source)) from None
-
-
-def _locate(problem: Problem, sheets: dict[str, SheetRows]) -> Problem:
-    """The problem with its row number mapped to the spreadsheet (units and comment rows skipped).
-
-    `Network.from_rows` numbers row i of a sheet as i + 2.
-    """
-    sheet = sheets.get(problem.sheet)
-    if sheet is None or problem.row is None or not 0 <= problem.row - 2 < len(sheet.row_numbers):
-        return problem
-    return Problem(
-        problem.sheet, sheet.row_numbers[problem.row - 2], problem.column, problem.message
-    )
+        raise InputError(exc.problems, source=str(source)) from None
 
 
 def write_network(network: Network, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,14 +83,22 @@ class Network:
     name: str = "network"
 
     @classmethod
-    def from_rows(cls, rows: dict[str, Sequence[BaseModel]], name: str = "network") -> Network:
+    def from_rows(
+        cls,
+        rows: dict[str, Sequence[BaseModel]],
+        name: str = "network",
+        row_numbers: Mapping[str, Sequence[int]] | None = None,
+    ) -> Network:
         """Assemble a network from validated sheet rows; InputError lists every bad reference.
 
-        `rows` maps sheet name to its rows in file order (row i is spreadsheet row i + 2).
+        `rows` maps sheet name to its rows in file order; `row_numbers` gives each row's spreadsheet
+        row (default: row i is spreadsheet row i + 2, right under the header).
         """
         problems = list(reference_problems(rows))
         params, param_problems = _parameters(rows.get("parameters", ()))
         problems += param_problems
+        if row_numbers is not None:
+            problems = [_at_row(p, row_numbers) for p in problems]
         if problems:
             raise InputError(problems, source=name)
 
@@ -206,6 +214,14 @@ def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem
                 "region",
                 f"region {r.region!r} has demand but no depot in region_supply",
             )
+
+
+def _at_row(problem: Problem, row_numbers: Mapping[str, Sequence[int]]) -> Problem:
+    """The problem with its row index (i + 2) replaced by the spreadsheet row it came from."""
+    numbers = row_numbers.get(problem.sheet, ())
+    if problem.row is None or not 0 <= problem.row - 2 < len(numbers):
+        return problem
+    return Problem(problem.sheet, numbers[problem.row - 2], problem.column, problem.message)
 
 
 def _parameters(rows: Sequence[BaseModel]) -> tuple[PlannerParameters, list[Problem]]:
