@@ -8,20 +8,11 @@ follows PyPSA's practice of keeping component attributes as data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class ProductGroup(StrEnum):
-    """Product groups of the ASTM D1250 Table 54B generalised products (LPG kept apart)."""
-
-    GASOLINE = "gasoline"
-    TRANSITION = "transition"
-    JET = "jet"
-    FUEL_OIL = "fuel_oil"
-    LPG = "lpg"
+from nafolo.measurement.petroleum import ProductGroup as ProductGroup  # re-exported for sheets
 
 
 def column(
