@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from nafolo import __version__
+from nafolo.cli.db import db_app
 from nafolo.cli.fuel import fuel_app
+from nafolo.cli.ledger import ledger_app
 
 app = typer.Typer(
     name="nafolo",
@@ -14,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(fuel_app, name="fuel")
+app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
 
 
 @app.command()
