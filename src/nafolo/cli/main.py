@@ -8,6 +8,7 @@ from nafolo import __version__
 from nafolo.cli.db import db_app
 from nafolo.cli.fuel import fuel_app
 from nafolo.cli.ledger import ledger_app
+from nafolo.cli.serve import serve
 
 app = typer.Typer(
     name="nafolo",
@@ -18,6 +19,7 @@ app = typer.Typer(
 app.add_typer(fuel_app, name="fuel")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
+app.command("serve")(serve)
 
 
 @app.command()

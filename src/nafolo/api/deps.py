@@ -1,0 +1,119 @@
+"""What a route needs, as typed FastAPI dependencies: settings, engine, connection, ledger,
+network, pagination (fuel operations: `routes.fuel_operations`). Tests may override them with
+`app.dependency_overrides`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.engine import Connection, Engine
+
+from nafolo.fuel.network.model import Network
+from nafolo.ledger import Ledger
+from nafolo.settings import Settings
+
+if TYPE_CHECKING:
+    from nafolo.fuel.operations.service import FuelOperations
+
+MAX_PAGE = 1000
+T = TypeVar("T")
+
+
+@dataclass
+class AppState:
+    """What one app shares across requests (kept on `app.state.nafolo`)."""
+
+    settings: Settings
+    engine: Engine
+    ledger: Ledger
+    network: Network | None = None
+    operations: FuelOperations | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def loaded_network(self) -> Network:
+        """The network the app operates (default: the bundled Mali network), loaded once."""
+        with self.lock:
+            if self.network is None:
+                from nafolo.fuel.network.io import load_network
+
+                self.network = load_network()
+            return self.network
+
+    def fuel_operations(self) -> FuelOperations:
+        """The fuel operations service over the app's ledger and network, made once."""
+        from nafolo.fuel.operations.service import FuelOperations
+
+        network = self.loaded_network()
+        with self.lock:
+            if self.operations is None:
+                self.operations = FuelOperations(self.ledger, network)
+            return self.operations
+
+
+def get_state(request: Request) -> AppState:
+    state = request.app.state.nafolo
+    assert isinstance(state, AppState)
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> Settings:
+    return state.settings
+
+
+def get_engine(state: StateDep) -> Engine:
+    return state.engine
+
+
+def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """A read connection for the request, closed after the response."""
+    with engine.connect() as connection:
+        yield connection
+
+
+def get_ledger(state: StateDep) -> Ledger:
+    return state.ledger
+
+
+def get_network(state: StateDep) -> Network:
+    return state.loaded_network()
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A query's time: naive times are Bamako time, which is UTC all year."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Offset pagination: `limit` items from position `offset`."""
+
+    limit: int
+    offset: int
+
+    def slice(self, items: list[T]) -> list[T]:
+        return items[self.offset : self.offset + self.limit]
+
+
+def get_page(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+ConnectionDep = Annotated[Connection, Depends(get_connection)]
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+NetworkDep = Annotated[Network, Depends(get_network)]
+PageDep = Annotated[Page, Depends(get_page)]

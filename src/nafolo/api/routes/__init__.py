@@ -1,0 +1,1 @@
+"""One router per resource, mounted under /api by `nafolo.api.main.create_app`."""

@@ -1,0 +1,236 @@
+"""/api/ledger: entries, balances, corrections, verification and the JSON Lines export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import StreamingResponse
+from sqlalchemy.engine import Connection
+
+from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, aware
+from nafolo.api.problems import ProblemError, field_error, ledger_problem, unknown
+from nafolo.api.schemas.common import Paged
+from nafolo.api.schemas.ledger import BalanceOut, CorrectionIn, EntryOut, VerificationOut
+from nafolo.api.streaming import stream_text
+from nafolo.ledger import EntriesRefusedError, Entry, Ledger, NotFoundError
+from nafolo.ledger.canonical import format_timestamp
+from nafolo.store import ACCOUNT_KINDS, DOMAINS, accounts, commodities, ledger_entries
+
+router = APIRouter(prefix="/ledger", tags=["ledger"])
+
+JSON_LINES = "application/jsonl"
+
+
+def _units(ledger: Ledger) -> dict[str, str]:
+    return {c.code: c.unit for c in ledger.commodities()}
+
+
+def _require(connection: Connection, table: sa.Table, field: str, code: str | None) -> None:
+    if code is None:
+        return
+    found = connection.execute(sa.select(table.c.code).where(table.c.code == code)).first()
+    if found is None:
+        raise unknown("query", field, f"{code!r} is not a known {field}")
+
+
+def _one_of(field: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        message = f"{value!r} is not one of {', '.join(allowed)}"
+        raise ProblemError(422, "validation", message, [field_error(["query", field], message)])
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    """Which entries: all filters given must match."""
+
+    commodity: str | None
+    account: str | None
+    kind: str | None
+    effective_from: datetime | None
+    effective_until: datetime | None
+
+    def where(self) -> list[sa.ColumnElement[bool]]:
+        table = ledger_entries
+        clauses: list[sa.ColumnElement[bool]] = []
+        if self.commodity is not None:
+            clauses.append(table.c.commodity == self.commodity)
+        if self.account is not None:
+            clauses.append(
+                sa.or_(table.c.from_account == self.account, table.c.to_account == self.account)
+            )
+        if self.kind is not None:
+            clauses.append(table.c.kind == self.kind)
+        if self.effective_from is not None:
+            clauses.append(table.c.effective_at >= format_timestamp(self.effective_from))
+        if self.effective_until is not None:
+            clauses.append(table.c.effective_at < format_timestamp(self.effective_until))
+        return clauses
+
+
+def get_entry_filters(
+    connection: ConnectionDep,
+    commodity: Annotated[str | None, Query(description="Commodity code, e.g. GASOIL.")] = None,
+    account: Annotated[
+        str | None, Query(description="Account on either side, e.g. DEPOT:BKO-SENOU.")
+    ] = None,
+    kind: Annotated[str | None, Query(description="Entry kind, e.g. receipt.")] = None,
+    effective_from: Annotated[
+        datetime | None, Query(description="Effective at or after (naive = UTC).")
+    ] = None,
+    effective_until: Annotated[
+        datetime | None, Query(description="Effective strictly before (naive = UTC).")
+    ] = None,
+) -> EntryFilters:
+    _require(connection, commodities, "commodity", commodity)
+    _require(connection, accounts, "account", account)
+    start, end = aware(effective_from), aware(effective_until)
+    if start is not None and end is not None and end <= start:
+        message = f"must be after effective_from ({start.isoformat()})"
+        raise ProblemError(
+            422, "validation", message, [field_error(["query", "effective_until"], message)]
+        )
+    return EntryFilters(commodity, account, kind, start, end)
+
+
+EntryFiltersDep = Annotated[EntryFilters, Depends(get_entry_filters)]
+
+
+@router.get("/entries", summary="List journal entries")
+def list_entries(
+    ledger: LedgerDep,
+    connection: ConnectionDep,
+    filters: EntryFiltersDep,
+    page: PageDep,
+    after_seq: Annotated[
+        int | None, Query(ge=0, description="Cursor: entries after this seq (ascending only).")
+    ] = None,
+    order: Annotated[Literal["asc", "desc"], Query(description="By seq.")] = "asc",
+) -> Paged[EntryOut]:
+    """Entries matching every filter, by seq; `total` counts them all (ignoring the cursor)."""
+    if after_seq is not None and order == "desc":
+        message = "a cursor pages in ascending order only; use offset with order=desc"
+        raise ProblemError(
+            422, "validation", message, [field_error(["query", "after_seq"], message)]
+        )
+    total = connection.execute(
+        sa.select(sa.func.count()).select_from(ledger_entries).where(*filters.where())
+    ).scalar_one()
+    entries = ledger.entries(
+        account=filters.account,
+        commodity=filters.commodity,
+        kind=filters.kind,
+        effective_from=filters.effective_from,
+        effective_until=filters.effective_until,
+        after_seq=after_seq,
+        limit=page.limit,
+        offset=page.offset,
+        newest_first=order == "desc",
+    )
+    units = _units(ledger)
+    full = len(entries) == page.limit and order == "asc"
+    return Paged[EntryOut](
+        items=[EntryOut.of(e, units[e.commodity]) for e in entries],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        next_cursor=entries[-1].seq if full else None,
+    )
+
+
+def _entry(ledger: Ledger, seq: int) -> Entry:
+    try:
+        return ledger.entry(seq)
+    except NotFoundError as error:
+        raise unknown("path", "seq", str(error)) from error
+
+
+@router.get("/entries/{seq}", summary="One journal entry")
+def get_entry(ledger: LedgerDep, seq: Annotated[int, Path(ge=1)]) -> EntryOut:
+    entry = _entry(ledger, seq)
+    return EntryOut.of(entry, _units(ledger)[entry.commodity])
+
+
+@router.post(
+    "/entries/{seq}/correction",
+    status_code=201,
+    summary="Reverse an entry with a linked correction",
+)
+def correct_entry(
+    ledger: LedgerDep, seq: Annotated[int, Path(ge=1)], correction: CorrectionIn
+) -> EntryOut:
+    """Appends a `correction` entry moving the same quantity back; an entry is corrected once."""
+    _entry(ledger, seq)
+    try:
+        entry = ledger.correct(
+            seq, correction.actor, correction.reason, document_ref=correction.document_ref
+        )
+    except EntriesRefusedError as error:
+        location = {"seq": "path"}
+        problem = ledger_problem(error)
+        for item in problem.errors:
+            item.loc[0] = location.get(item.field, "body")
+        raise ProblemError(
+            problem.status, "ledger-refused", problem.detail, problem.errors, problem.title
+        ) from error
+    return EntryOut.of(entry, _units(ledger)[entry.commodity])
+
+
+@router.get("/balances", summary="Balances per account and commodity")
+def list_balances(
+    ledger: LedgerDep,
+    connection: ConnectionDep,
+    page: PageDep,
+    account_kind: Annotated[
+        str | None, Query(description=f"Only accounts of this kind: {', '.join(ACCOUNT_KINDS)}.")
+    ] = None,
+    commodity: Annotated[str | None, Query(description="Commodity code.")] = None,
+    domain: Annotated[str | None, Query(description=f"One of {', '.join(DOMAINS)}.")] = None,
+    account: Annotated[str | None, Query(description="One account.")] = None,
+    as_of: Annotated[
+        datetime | None,
+        Query(description="Balances from entries effective at or before (naive = UTC)."),
+    ] = None,
+) -> Paged[BalanceOut]:
+    """Non-zero balances by account then commodity (from the projection, or the journal at
+    `as_of`)."""
+    _one_of("account_kind", account_kind, ACCOUNT_KINDS)
+    _one_of("domain", domain, DOMAINS)
+    _require(connection, commodities, "commodity", commodity)
+    _require(connection, accounts, "account", account)
+    balances = ledger.balances(
+        account_kind=account_kind, commodity=commodity, domain=domain, as_of=aware(as_of)
+    )
+    if account is not None:
+        balances = [b for b in balances if b.account == account]
+    return Paged[BalanceOut](
+        items=[BalanceOut.of(b) for b in page.slice(balances)],
+        total=len(balances),
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/verify", summary="Recompute the hash chain and the balances")
+def verify(ledger: LedgerDep) -> VerificationOut:
+    """Always 200 with the report; `ok` is false and `chain_problem` names the first bad entry
+    when the stored journal was edited, deleted, inserted into or reordered."""
+    return VerificationOut.of(ledger.verify(), _units(ledger))
+
+
+@router.get(
+    "/export",
+    summary="The chain as JSON Lines",
+    response_class=StreamingResponse,
+    responses={200: {"content": {JSON_LINES: {}}, "description": "Header, entries, trailer."}},
+)
+def export(ledger: LedgerDep) -> StreamingResponse:
+    """Header line, one line per entry, trailer line: `tools/verify_ledger.py` checks it alone."""
+    return StreamingResponse(
+        stream_text(ledger.export),
+        media_type=JSON_LINES,
+        headers={"Content-Disposition": 'attachment; filename="nafolo-ledger.jsonl"'},
+    )
