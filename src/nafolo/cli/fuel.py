@@ -12,3 +12,4 @@ fuel_app = typer.Typer(
 from nafolo.cli import fuel_network as _fuel_network  # noqa: E402,F401
 from nafolo.cli import fuel_ops as _fuel_ops  # noqa: E402,F401
 from nafolo.cli import fuel_plan as _fuel_plan  # noqa: E402,F401
+from nafolo.cli import fuel_simulate as _fuel_simulate  # noqa: E402,F401

@@ -1,0 +1,142 @@
+"""Benchmark of the disruption simulation on the bundled Mali network (26-week plan).
+
+Run: .venv/bin/python -m benchmarks.simulation [--quick]
+
+Prints one table: scenario-weeks per second of the vectorised model and of the SimPy reference in
+the same run, and PASS/FAIL against the targets of issue 4 (≥ 100× SimPy; ≥ 1,000,000
+scenario-weeks/s on one core for the static policy; ≥ 80 % parallel efficiency from 1 to 2
+workers; memory bounded for 100,000 scenarios by chunking). Figures depend on the load of the
+machine: run it on a quiet one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core means one BLAS thread too
+
+from rich.console import Console
+from rich.table import Table
+
+from nafolo.fuel.network.io import load_network
+from nafolo.fuel.planning import plan, prepare
+from nafolo.fuel.simulation import (
+    DisruptionModel,
+    SupplySystem,
+    load_disruption,
+    summarise,
+    system_from_plan,
+)
+from nafolo.fuel.simulation.sweep import sweep
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.simpy_model import simulate_simpy
+
+START = date(2026, 1, 5)
+WEEKS = 26
+MEMORY_SCENARIOS = 100_000
+MEMORY_LIMIT_MIB = 1536.0
+
+
+def mali() -> tuple[SupplySystem, DisruptionModel]:
+    network = load_network()
+    result = plan(network, WEEKS, START)
+    system = system_from_plan(prepare(network, WEEKS, START), result)
+    return system, DisruptionModel.build(system, load_disruption(network))
+
+
+def rate(scenarios: int, seconds: float) -> float:
+    return scenarios * WEEKS / seconds
+
+
+def timed_sweep(
+    system: SupplySystem, model: DisruptionModel, scenarios: int, **kwargs: object
+) -> float:
+    started = time.perf_counter()
+    sweep(system, model, scenarios, seed=1, **kwargs)  # type: ignore[arg-type]
+    return time.perf_counter() - started
+
+
+def _memory_child(scenarios: int, chunk: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    system, model = mali()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    outcome = sweep(system, model, scenarios, seed=1, engine="serial", chunk=chunk)
+    summarise(system, outcome)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    queue.put((before, peak))
+
+
+def peak_memory_mib(scenarios: int, chunk: int) -> tuple[float, float]:
+    """(RSS before, peak RSS) in MiB of a fresh process running the sweep and its summary."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_memory_child, args=(scenarios, chunk, queue))
+    child.start()
+    before, peak = queue.get()
+    child.join()
+    return before, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
+    args = parser.parse_args()
+    err = Console(stderr=True)
+    simpy_n, one_core_n, parallel_n = (20, 4096, 8192) if args.quick else (200, 32_768, 32_768)
+    memory_n = 20_000 if args.quick else MEMORY_SCENARIOS
+
+    with err.status("planning 26 weeks on the bundled network…"):
+        system, model = mali()
+    with err.status(f"SimPy reference, {simpy_n} scenarios…"):
+        started = time.perf_counter()
+        simulate_simpy(system, model, simpy_n, seed=1)
+        simpy_rate = rate(simpy_n, time.perf_counter() - started)
+    with err.status(f"vectorised, one core, {one_core_n:,} scenarios…"):
+        one_core_rate = rate(
+            one_core_n, timed_sweep(system, model, one_core_n, engine="serial", chunk=2048)
+        )
+    with err.status(f"process pool 1 and 2 workers, {parallel_n:,} scenarios…"):
+        t1 = timed_sweep(system, model, parallel_n, engine="local", workers=1, chunk=2048)
+        t2 = timed_sweep(system, model, parallel_n, engine="local", workers=2, chunk=2048)
+        efficiency = t1 / (2.0 * t2)
+    with err.status(f"memory, {memory_n:,} scenarios in chunks of 4,096…"):
+        before, peak = peak_memory_mib(memory_n, 4096)
+
+    table = Table(title=f"Disruption simulation — Mali, {WEEKS} weeks, {os.cpu_count()} cores")
+    for name in ("measure", "value", "target", "result"):
+        table.add_column(name, justify="left" if name == "measure" else "right")
+
+    def row(measure: str, value: str, target: str, ok: bool | None) -> None:
+        verdict = "—" if ok is None else ("[green]PASS[/green]" if ok else "[red]FAIL[/red]")
+        table.add_row(measure, value, target, verdict)
+
+    row("SimPy reference", f"{simpy_rate:,.0f} scenario-weeks/s", "", None)
+    row(
+        "vectorised, one core",
+        f"{one_core_rate:,.0f} scenario-weeks/s",
+        "≥ 1,000,000",
+        one_core_rate >= 1e6,
+    )
+    speedup = one_core_rate / simpy_rate
+    row("speed-up over SimPy", f"{speedup:,.0f} ×", "≥ 100 ×", speedup >= 100)
+    row("process pool, 1 worker", f"{rate(parallel_n, t1):,.0f} scenario-weeks/s", "", None)
+    row("process pool, 2 workers", f"{rate(parallel_n, t2):,.0f} scenario-weeks/s", "", None)
+    row("parallel efficiency 1 → 2", f"{100 * efficiency:.0f} %", "≥ 80 %", efficiency >= 0.8)
+    row(
+        f"peak memory, {memory_n:,} scenarios",
+        f"{peak:,.0f} MiB (start {before:,.0f} MiB)",
+        f"≤ {MEMORY_LIMIT_MIB:,.0f} MiB",
+        peak <= MEMORY_LIMIT_MIB,
+    )
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
