@@ -29,6 +29,17 @@ def read_sheets(path: Path, specs: Sequence[SheetLike]) -> dict[str, list[BaseMo
 
 def read_sheet_rows(path: Path, specs: Sequence[SheetLike]) -> dict[str, SheetRows]:
     """As `read_sheets`, keeping each row's spreadsheet row number for later cross-checks."""
+    result, problems = read_valid_rows(path, specs)
+    if problems:
+        raise InputError(problems, source=str(path))
+    return result
+
+
+def read_valid_rows(
+    path: Path, specs: Sequence[SheetLike]
+) -> tuple[dict[str, SheetRows], list[Problem]]:
+    """The rows that passed their checks and every problem found, for callers that go on to check
+    references across sheets before refusing the file as a whole."""
     raw = read_raw(path)
     if raw.problems and not raw.sheets:
         raise InputError(raw.problems, source=str(path))
@@ -47,9 +58,7 @@ def read_sheet_rows(path: Path, specs: Sequence[SheetLike]) -> dict[str, SheetRo
         result[spec.name] = rows
         problems += sheet_problems
     problems += _unknown_sheets(found, specs)
-    if problems:
-        raise InputError(problems, source=str(path))
-    return result
+    return result, problems
 
 
 def _unknown_sheets(found: dict[str, RawSheet], specs: Sequence[SheetLike]) -> list[Problem]:

@@ -147,3 +147,23 @@ def test_bundled_network_loads_when_present() -> None:
     if not any(bundled_network_path().glob("*.csv")):
         pytest.skip("bundled Mali data not written yet")
     assert load_network().name == "mali"
+
+
+def test_cell_and_reference_problems_are_reported_together(
+    network: Network, tmp_path: Path
+) -> None:
+    write_network(network, tmp_path / "n")
+    _edit_first_row(tmp_path / "n" / "corridors.csv", "distance_km", "-5")
+    _edit_first_row(tmp_path / "n" / "depot_tanks.csv", "depot", "NOWHERE")
+    with pytest.raises(InputError) as refused:
+        load_network(tmp_path / "n")
+    found = {(p.sheet, p.row, p.column) for p in refused.value.problems}
+    assert found == {("corridors", 3, "distance_km"), ("depot_tanks", 3, "depot")}
+
+
+def _edit_first_row(path: Path, column: str, value: str) -> None:
+    """Set `column` of the first data row (row 3, under the units row) of a written CSV sheet."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[2].split(",")
+    cells[lines[0].split(",").index(column)] = value
+    path.write_text("\n".join([*lines[:2], ",".join(cells), *lines[3:]]) + "\n")

@@ -44,7 +44,8 @@ one CSV file per sheet, named `<sheet>.csv`. `nafolo fuel template PATH` writes 
 - Every problem in every sheet is reported at once, naming sheet, row and column; nothing is
   loaded until the whole network is valid. Each sheet's key (below) must be unique. Checks that
   span sheets (codes referenced from another sheet must exist there, exactly one fleet row, …)
-  run once every cell is valid, so a second `check` may list more problems.
+  run in the same pass over the rows whose cells are valid; a row refused for one of its cells
+  is not checked further, and references into a sheet with refused rows wait for the next check.
 """
 
 

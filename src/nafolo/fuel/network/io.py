@@ -8,10 +8,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from nafolo.fuel.network.model import PARAMETER_UNITS, Network, PlannerParameters
+from nafolo.fuel.network.model import (
+    PARAMETER_UNITS,
+    Network,
+    PlannerParameters,
+    at_row,
+    reference_problems,
+)
 from nafolo.fuel.network.schema import SHEETS, ParameterRow
-from nafolo.workbook import InputError, read_sheet_rows, write_sheets
+from nafolo.workbook import InputError, write_sheets
 from nafolo.workbook import write_template as write_sheets_template
+from nafolo.workbook.reader import read_valid_rows
 
 TEMPLATE_TITLE = "Nafolo fuel network workbook — one sheet per table; see docs/network-format.md"
 
@@ -30,10 +37,14 @@ def load_network(path: Path | None = None) -> Network:
     Raises `InputError` listing every problem, from single cells to cross-sheet references.
     """
     source = bundled_network_path() if path is None else path
-    sheets = read_sheet_rows(source, SHEETS)
+    sheets, cell_problems = read_valid_rows(source, SHEETS)
     rows: dict[str, Sequence[BaseModel]] = {name: sheet.rows for name, sheet in sheets.items()}
-    name = "mali" if path is None else source.stem
     numbers = {name: sheet.row_numbers for name, sheet in sheets.items()}
+    name = "mali" if path is None else source.stem
+    if cell_problems:
+        incomplete = frozenset(p.sheet for p in cell_problems)
+        references = [at_row(p, numbers) for p in reference_problems(rows, incomplete)]
+        raise InputError([*cell_problems, *references], source=str(source))
     try:
         return Network.from_rows(rows, name=name, row_numbers=numbers)
     except InputError as exc:

@@ -98,7 +98,7 @@ class Network:
         params, param_problems = _parameters(rows.get("parameters", ()))
         problems += param_problems
         if row_numbers is not None:
-            problems = [_at_row(p, row_numbers) for p in problems]
+            problems = [at_row(p, row_numbers) for p in problems]
         if problems:
             raise InputError(problems, source=name)
 
@@ -158,12 +158,20 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem]:
-    """Every reference to a code no sheet defines, plus rule checks that span columns or sheets."""
+def reference_problems(
+    rows: dict[str, Sequence[BaseModel]], incomplete: frozenset[str] = frozenset()
+) -> Iterable[Problem]:
+    """Every reference to a code no sheet defines, plus rule checks that span columns or sheets.
+
+    References into a sheet named in `incomplete` (one with rows refused cell by cell) are not
+    checked, so a refused row does not also show up as an unknown code elsewhere.
+    """
     keys = {
         sheet: {getattr(r, col) for r in rows.get(sheet, ())} for _, _, sheet, col in REFERENCES
     }
     for src, col, dst, dst_col in REFERENCES:
+        if dst in incomplete:
+            continue
         for i, r in enumerate(rows.get(src, ())):
             value = getattr(r, col)
             if value not in keys[dst]:
@@ -196,7 +204,7 @@ def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem
                 "tank_bottom_m3",
                 f"tank bottom {t.tank_bottom_m3:g} m³ exceeds capacity {t.capacity_m3:g} m³",
             )
-    if len(rows.get("fleet", ())) != 1:
+    if "fleet" not in incomplete and len(rows.get("fleet", ())) != 1:
         yield Problem(
             "fleet",
             None,
@@ -207,6 +215,8 @@ def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem
     served = {s.region for s in rows.get("region_supply", ()) if isinstance(s, RegionSupplyRow)}
     for i, r in enumerate(rows.get("regions", ())):
         assert isinstance(r, RegionRow)
+        if "region_supply" in incomplete:
+            break
         if r.region not in served and any(reg == r.region for reg, _ in demanded):
             yield Problem(
                 "regions",
@@ -216,7 +226,7 @@ def reference_problems(rows: dict[str, Sequence[BaseModel]]) -> Iterable[Problem
             )
 
 
-def _at_row(problem: Problem, row_numbers: Mapping[str, Sequence[int]]) -> Problem:
+def at_row(problem: Problem, row_numbers: Mapping[str, Sequence[int]]) -> Problem:
     """The problem with its row index (i + 2) replaced by the spreadsheet row it came from."""
     numbers = row_numbers.get(problem.sheet, ())
     if problem.row is None or not 0 <= problem.row - 2 < len(numbers):
