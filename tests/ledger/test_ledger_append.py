@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from ledger_support import JUNE_1, Draft
 
-from nafolo.ledger import GENESIS_HASH, EntriesRefusedError, Ledger
+from nafolo.ledger import GENESIS_HASH, ChainHead, EntriesRefusedError, Ledger
 
 
 def test_first_entry_links_to_genesis_and_next_to_it(ledger: Ledger, draft: Draft) -> None:
@@ -119,3 +120,52 @@ def test_entries_filter_by_account_and_paginate(ledger: Ledger, draft: Draft) ->
     assert [e.seq for e in ledger.entries(limit=2, offset=2)] == [3, 4]
     assert [e.seq for e in ledger.entries(after_seq=5)] == [6, 7]
     assert [e.seq for e in ledger.entries(kind="lifting", newest_first=True, limit=1)] == [7]
+
+
+def test_replayed_and_fresh_entries_in_one_batch(ledger: Ledger, draft: Draft) -> None:
+    (original,) = ledger.append([draft(idempotency_key="lift-1")])
+    replayed, fresh = ledger.append(
+        [draft(idempotency_key="lift-1"), draft(idempotency_key="lift-2", quantity=Decimal(7))]
+    )
+    assert replayed == original
+    assert (fresh.seq, fresh.prev_hash) == (2, original.hash)
+    assert ledger.head() == ChainHead(2, fresh.hash)
+    assert ledger.balance("PORT:DAKAR", "GO") == Decimal("37.125")
+
+
+def test_refusal_names_a_changed_replay_alongside_other_problems(
+    ledger: Ledger, draft: Draft
+) -> None:
+    ledger.append([draft(idempotency_key="lift-1")])
+    with pytest.raises(EntriesRefusedError) as refused:
+        ledger.append(
+            [draft(idempotency_key="lift-1", quantity=Decimal(9)), draft(to_account="DEPOT:X")]
+        )
+    assert [(p.row, p.field) for p in refused.value.problems] == [
+        (0, "idempotency_key"),
+        (1, "to_account"),
+    ]
+    assert ledger.head().seq == 1
+
+
+def test_large_batch_is_chained_and_balanced(ledger: Ledger, draft: Draft) -> None:
+    entries = ledger.append(
+        [draft(quantity=Decimal(n), document_ref=f"BL-{n}") for n in range(1, 101)]
+    )
+    assert [e.seq for e in entries] == list(range(1, 101))
+    assert all(b.prev_hash == a.hash for a, b in pairwise(entries))
+    assert ledger.entry(100) == entries[-1]
+    assert ledger.balance("PORT:DAKAR", "GO") == Decimal(5050)
+    assert ledger.verify().ok
+
+
+def test_writers_taking_turns_keep_one_chain(ledger: Ledger, draft: Draft) -> None:
+    other = Ledger(ledger.engine)
+    first = ledger.append([draft()])[0]
+    second = other.append([draft(quantity=Decimal(2))])[0]
+    third = ledger.append([draft(quantity=Decimal(3), idempotency_key="lift-3")])[0]
+    assert [e.seq for e in (first, second, third)] == [1, 2, 3]
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
+    assert ledger.head() == ChainHead(3, third.hash)
+    assert ledger.balance("PORT:DAKAR", "GO") == Decimal("35.125")
+    assert ledger.verify().ok

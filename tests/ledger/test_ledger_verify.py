@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ledger_support import Draft, Tamper
 from sqlalchemy.engine import Engine
 
-from nafolo.ledger import Ledger
+from nafolo.ledger import Ledger, chain
 
 
 @pytest.fixture
@@ -41,6 +41,7 @@ def test_progress_is_reported(five: Ledger) -> None:
         ("UPDATE ledger_entries SET quantity_minor = 9000 WHERE seq = 3", "entry 3: hash does not"),
         ("UPDATE ledger_entries SET actor = 'intruder' WHERE seq = 2", "entry 2: hash does not"),
         ("UPDATE ledger_entries SET hash = prev_hash WHERE seq = 4", "entry 4: hash does not"),
+        ("UPDATE ledger_entries SET quantity_minor = 3000.6 WHERE seq = 3", "entry 3: hash does"),
         ("DELETE FROM ledger_entries WHERE seq = 2", "entry 2: entry 2 is missing"),
         ("DELETE FROM ledger_entries WHERE seq = 5", "entry 5: the head record says"),
         ("UPDATE ledger_entries SET seq = seq + 10 WHERE seq = 3", "entry 3: entry 3 is missing"),
@@ -87,3 +88,55 @@ def test_database_triggers_refuse_changes(five: Ledger, engine: Engine, sql: str
     with pytest.raises(sa.exc.DatabaseError), engine.begin() as connection:
         connection.execute(sa.text(sql))
     assert five.verify().ok
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification in batches of two entries, so that problems fall on batch boundaries."""
+    monkeypatch.setattr(chain, "BATCH_SIZE", 2)
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("UPDATE ledger_entries SET kind = 'dispatch' WHERE seq = 3", "entry 3: hash does not"),
+        ("DELETE FROM ledger_entries WHERE seq = 3", "entry 3: entry 3 is missing"),
+        ("UPDATE ledger_entries SET prev_hash = hash WHERE seq = 5", "entry 5: prev_hash"),
+        ("UPDATE ledger_entries SET seq = 1000000000 WHERE seq = 4", "entry 4: entry 4 is missing"),
+    ],
+)
+def test_tampering_is_named_across_chunks(
+    five: Ledger, tamper: Tamper, small_chunks: None, sql: str, problem: str
+) -> None:
+    tamper(sql, {})
+    assert str(five.verify().chain_problem).startswith(problem)
+
+
+def test_chunks_report_progress_and_the_head(five: Ledger, small_chunks: None) -> None:
+    calls: list[tuple[int, int]] = []
+    report = five.verify(lambda done, total: calls.append((done, total)))
+    assert report.ok and report.entries_checked == 5
+    assert calls[-1] == (5, 5) and len(calls) >= 3
+
+
+def test_separator_smuggled_into_a_field_is_detected(five: Ledger, tamper: Tamper) -> None:
+    unit_separator = "chr(31)" if five.engine.dialect.name == "postgresql" else "char(31)"
+    tamper(f"UPDATE ledger_entries SET actor = 'op' || {unit_separator} WHERE seq = 2", {})
+    assert str(five.verify().chain_problem).startswith("entry 2: hash does not")
+
+
+def test_commodities_of_every_scale_verify(ledger: Ledger, draft: Draft, tamper: Tamper) -> None:
+    ledger.ensure_commodity("BAR", "gold", "bar", 0)
+    ledger.ensure_commodity("XAG", "gold", "ozt", 6)
+    gold = {"from_account": "DEPOSITOR:COOP-SADIOLA", "to_account": "VAULT:REFINERY"}
+    ledger.append(
+        [
+            draft(),
+            draft(commodity="BAR", quantity=Decimal(7), **gold),
+            draft(commodity="XAG", quantity=Decimal("0.000001"), **gold),
+            draft(commodity="XAU", quantity=Decimal("12.5"), **gold),
+        ]
+    )
+    assert ledger.verify().ok
+    tamper("UPDATE ledger_entries SET quantity_minor = 8 WHERE seq = 2", {})
+    assert str(ledger.verify().chain_problem).startswith("entry 2: hash does not")

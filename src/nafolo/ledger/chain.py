@@ -35,9 +35,56 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+_REQUIRED = (
+    "seq", "entry_id", "commodity", "quantity_minor", "from_account", "to_account", "kind",
+    "recorded_at", "effective_at", "actor", "attributes", "prev_hash",
+)  # fmt: skip
+
+
 def _canonical_expression(scales: dict[str, int], postgres: bool) -> str:
-    """SQL building an entry's canonical text (canonical.py) from the stored fields of `e`."""
-    separator = "chr(31)" if postgres else "char(31)"
+    """SQL building an entry's canonical text (canonical.py) from the stored fields of `e`.
+
+    NULL when a required field is NULL or the commodity is undefined. PostgreSQL joins the
+    fields with `||`; SQLite, where that is slow, formats them with one `printf` per scale.
+    """
+    if postgres:
+        return _concatenated_expression(scales)
+    by_scale: dict[int, list[str]] = {}
+    for code, scale in sorted(scales.items()):
+        by_scale.setdefault(scale, []).append(_sql_text(code))
+    required = " AND ".join(f"e.{name} IS NOT NULL" for name in _REQUIRED)
+    separator = "' || char(31) || '"
+    fields = (
+        "e.from_account, e.to_account, e.kind, e.recorded_at, e.effective_at, e.actor, "
+        "e.document_ref, e.idempotency_key, e.attributes, e.corrects, e.prev_hash"
+    )
+    cases = []
+    for scale, codes in sorted(by_scale.items()):
+        quantity = f"%d.%0{scale}d" if scale else "%d"
+        template = separator.join([FORMAT, "%d", "%s", "%s", quantity] + ["%s"] * 11)
+        amount = (
+            f"e.quantity_minor / {10**scale}, e.quantity_minor % {10**scale}"
+            if scale
+            else "e.quantity_minor"
+        )
+        cases.append(
+            f"WHEN e.commodity IN ({', '.join(codes)}) THEN printf('{template}', e.seq, "
+            f"e.entry_id, e.commodity, {amount}, {fields})"
+        )
+    if not cases:
+        return "NULL"
+    # %d would truncate a quantity stored as a real number; such a row must not match its hash
+    not_integer = separator.join([FORMAT, "%d", "%s", "%s", "~%s"] + ["%s"] * 11)
+    return (
+        f"CASE WHEN NOT ({required}) THEN NULL "
+        "WHEN typeof(e.quantity_minor) <> 'integer' AND e.commodity IN "
+        f"({', '.join(_sql_text(code) for code in sorted(scales))}) "
+        f"THEN printf('{not_integer}', e.seq, e.entry_id, e.commodity, e.quantity_minor, {fields}) "
+        f"{' '.join(cases)} END"
+    )
+
+
+def _concatenated_expression(scales: dict[str, int]) -> str:
     quantity_cases = " ".join(
         f"WHEN {_sql_text(code)} THEN "
         + (
@@ -68,7 +115,7 @@ def _canonical_expression(scales: dict[str, int], postgres: bool) -> str:
         "e.prev_hash",
     ]
     assert len(fields) == FIELD_COUNT
-    return f" || {separator} || ".join(fields)
+    return " || chr(31) || ".join(fields)
 
 
 def _canonical_sql(scales: dict[str, int], postgres: bool) -> str:

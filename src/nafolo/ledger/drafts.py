@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from json.encoder import encode_basestring_ascii as _json_string
 
 from nafolo.ledger.canonical import attributes_json, format_timestamp, plain_attributes
 from nafolo.ledger.model import Commodity, EntryDraft, EntryProblem
@@ -18,7 +20,7 @@ TEXT_LIMIT = 200
 CORRECTION_KIND = "correction"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckedDraft:
     """A draft whose fields are in stored form, awaiting its seq, hash and reference checks."""
 
@@ -83,6 +85,73 @@ def _ok_optional_text(value: object) -> bool:
     return value is None or _ok_text(value)
 
 
+class _Accepted:
+    """Values already found well-formed (codes, kinds, actors repeat from draft to draft)."""
+
+    LIMIT = 4096
+
+    def __init__(self, accepts: Callable[[object], bool]) -> None:
+        self._accepts = accepts
+        self._seen: set[str] = set()
+
+    def __call__(self, value: object) -> bool:
+        if type(value) is str and value in self._seen:
+            return True
+        if not self._accepts(value):
+            return False
+        if len(self._seen) >= self.LIMIT:
+            self._seen.clear()
+        self._seen.add(value)  # type: ignore[arg-type]  # _accepts checked it is a str
+        return True
+
+
+_known_commodity = _Accepted(lambda v: type(v) is str and _COMMODITY(v) is not None)
+_known_code = _Accepted(lambda v: type(v) is str and _CODE(v) is not None)
+_known_kind = _Accepted(lambda v: type(v) is str and _KIND(v) is not None and v != CORRECTION_KIND)
+_known_text = _Accepted(_ok_text)
+_JSON_CONSTANTS: dict[object, str] = {True: "true", False: "false", None: "null"}
+
+
+def _flat_attributes(attributes: object) -> tuple[dict[str, object], str] | None:
+    """Plain form and canonical JSON of a flat dict of exact scalars; None for anything else.
+
+    Equal to `plain_attributes` + `attributes_json` (tests/ledger pin the equivalence).
+    """
+    if type(attributes) is not dict:
+        return None
+    if not attributes:
+        return {}, "{}"
+    plain: dict[str, object] = {}
+    parts = []
+    for key, value in sorted(attributes.items()):
+        if type(key) is not str:
+            return None
+        kind = type(value)
+        if kind is Decimal:
+            if not value.is_finite():
+                return None
+            text = str(value)
+            plain[key] = text
+            parts.append(f"{_json_string(key)}:{_json_string(text)}")
+        elif kind is str:
+            plain[key] = value
+            parts.append(f"{_json_string(key)}:{_json_string(value)}")
+        elif kind is int:
+            plain[key] = value
+            parts.append(f"{_json_string(key)}:{int.__repr__(value)}")
+        elif value is None or kind is bool:
+            plain[key] = value
+            parts.append(f"{_json_string(key)}:{_JSON_CONSTANTS[value]}")
+        else:
+            return None
+    return plain, "{" + ",".join(parts) + "}"
+
+
+def _utc_text(moment: datetime) -> str:
+    """`format_timestamp` for a UTC datetime, without converting it again."""
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
 def _checked_fast(row: int, draft: EntryDraft) -> CheckedDraft | None:
     """The common case, all fields well-formed, checked cheaply; None sends to the full check."""
     quantity, effective = draft.quantity, draft.effective_at
@@ -90,51 +159,72 @@ def _checked_fast(row: int, draft: EntryDraft) -> CheckedDraft | None:
         type(quantity) is Decimal
         and quantity.is_finite()
         and quantity > 0
-        and type(draft.commodity) is str
-        and _COMMODITY(draft.commodity)
-        and type(draft.from_account) is str
-        and type(draft.to_account) is str
-        and _CODE(draft.from_account)
-        and _CODE(draft.to_account)
+        and _known_commodity(draft.commodity)
+        and _known_code(draft.from_account)
+        and _known_code(draft.to_account)
         and draft.from_account != draft.to_account
-        and type(draft.kind) is str
-        and _KIND(draft.kind)
-        and draft.kind != CORRECTION_KIND
+        and _known_kind(draft.kind)
         and isinstance(effective, datetime)
         and effective.tzinfo is not None
         and 1970 <= effective.year <= 9998
-        and _ok_text(draft.actor)
+        and _known_text(draft.actor)
         and _ok_optional_text(draft.document_ref)
         and _ok_optional_text(draft.idempotency_key)
     ):
         return None
-    try:
-        attributes = plain_attributes(draft.attributes)
-    except ValueError:
-        return None
-    moment = effective.astimezone(UTC)
+    flat = _flat_attributes(draft.attributes)
+    if flat is None:
+        try:
+            plain = plain_attributes(draft.attributes)
+        except ValueError:
+            return None
+        flat = plain, attributes_json(plain)
+    moment = effective if effective.tzinfo is UTC else effective.astimezone(UTC)
     return CheckedDraft(
-        row=row,
-        commodity=draft.commodity,
-        quantity=quantity,
-        from_account=draft.from_account,
-        to_account=draft.to_account,
-        kind=draft.kind,
-        effective_at=format_timestamp(moment),
-        effective_moment=moment,
-        actor=draft.actor,
-        document_ref=draft.document_ref,
-        idempotency_key=draft.idempotency_key,
-        attributes_json=attributes_json(attributes),
-        attributes=attributes,
+        row,
+        draft.commodity,
+        quantity,
+        draft.from_account,
+        draft.to_account,
+        draft.kind,
+        _utc_text(moment),
+        moment,
+        draft.actor,
+        draft.document_ref,
+        draft.idempotency_key,
+        flat[1],
+        flat[0],
     )
+
+
+def check_drafts(drafts: Sequence[EntryDraft]) -> tuple[list[CheckedDraft], list[EntryProblem]]:
+    """The drafts in stored form, and every problem found (each naming the row and field).
+
+    An idempotency key used twice in the batch is a problem of its second use.
+    """
+    checked: list[CheckedDraft] = []
+    problems: list[EntryProblem] = []
+    first_row_of_key: dict[str, int] = {}
+    for row, draft in enumerate(drafts):
+        result = _checked_fast(row, draft) or check_draft(row, draft)
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        key = result.idempotency_key
+        if key is not None:
+            first = first_row_of_key.setdefault(key, row)
+            if first != row:
+                problems.append(
+                    EntryProblem(
+                        row, "idempotency_key", f"{key!r} repeats entry {first} of this batch"
+                    )
+                )
+        checked.append(result)
+    return checked, problems
 
 
 def check_draft(row: int, draft: EntryDraft) -> CheckedDraft | list[EntryProblem]:
     """The draft in stored form, or every problem with it (each naming the field)."""
-    fast = _checked_fast(row, draft)
-    if fast is not None:
-        return fast
     problems: list[EntryProblem] = []
 
     def refuse(field: str, message: str) -> None:

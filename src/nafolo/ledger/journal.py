@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +21,9 @@ from sqlalchemy.engine import Connection, Engine, Row
 
 from nafolo.ledger import chain
 from nafolo.ledger.canonical import (
+    FORMAT,
+    SEPARATOR,
     attributes_json,
-    canonical_bytes,
-    entry_hash,
-    format_quantity,
     format_timestamp,
     parse_timestamp,
 )
@@ -31,7 +32,7 @@ from nafolo.ledger.drafts import (
     COMMODITY_PATTERN,
     CORRECTION_KIND,
     CheckedDraft,
-    check_draft,
+    check_drafts,
     quantity_minor,
     text_problem,
 )
@@ -65,6 +66,8 @@ _UPSERT_BALANCE = (
     "last_seq = excluded.last_seq"
 )
 _UPDATE_HEAD = "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1"
+_READ_HEAD = "SELECT seq, hash FROM ledger_head WHERE id = 1"
+_LOCK_HEAD = _READ_HEAD + " FOR UPDATE"
 _COMPARED_FIELDS = (
     "commodity",
     "quantity_minor",
@@ -77,7 +80,16 @@ _COMPARED_FIELDS = (
     "attributes",
 )
 _LOOKUP_CHUNK = 500
+_MINOR_LIMIT = 2**63
+_COPY_FROM = 16
+"""Batches of at least this many entries go into PostgreSQL with COPY rather than INSERT."""
+_PREFIX = FORMAT + SEPARATOR
 _ENTRY_COLUMNS = tuple(column.name for column in ledger_entries.columns)
+_COPY_ENTRIES = f"COPY ledger_entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+
+
+class _HeadMovedError(Exception):
+    """The chain head is not the one an optimistic append was chained onto."""
 
 
 class Ledger:
@@ -85,7 +97,8 @@ class Ledger:
 
     Every write is one transaction holding the chain-head lock, so the chain stays linear
     under concurrent writers (PostgreSQL: `SELECT … FOR UPDATE` on the head row; SQLite:
-    `BEGIN IMMEDIATE`). There is no update or delete; a correction is a reversing entry.
+    `BEGIN IMMEDIATE`); a small PostgreSQL batch first tries without the lock, refused if the
+    head moved (docs/ledger.md). There is no update or delete; a correction is a reversing entry.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -100,6 +113,15 @@ class Ledger:
         self._upsert_sql = _UPSERT_BALANCE.replace("?", marker)
         self._head_sql = _UPDATE_HEAD.replace("?", marker)
         self._accounts: dict[str, Account] = {}
+        dbapi = engine.dialect.loaded_dbapi
+        self._retryable = (
+            sa.exc.IntegrityError,
+            sa.exc.OperationalError,
+            dbapi.IntegrityError,
+            dbapi.OperationalError,
+            _HeadMovedError,
+        )
+        self._head_hint: ChainHead | None = None
 
     # ---- reference data -------------------------------------------------------------------
 
@@ -185,30 +207,23 @@ class Ledger:
         original entry and writes nothing; with different content the batch is refused.
         Raises `EntriesRefusedError` listing every problem (field and position in the batch).
         """
-        checked: list[CheckedDraft] = []
-        problems: list[EntryProblem] = []
-        first_row_of_key: dict[str, int] = {}
-        for row, draft in enumerate(drafts):
-            result = check_draft(row, draft)
-            if isinstance(result, list):
-                problems.extend(result)
-                continue
-            key = result.idempotency_key
-            if key is not None:
-                if key in first_row_of_key:
-                    problems.append(
-                        EntryProblem(
-                            row,
-                            "idempotency_key",
-                            f"{key!r} repeats entry {first_row_of_key[key]} of this batch",
-                        )
-                    )
-                first_row_of_key.setdefault(key, row)
-            checked.append(result)
+        checked, problems = check_drafts(drafts)
         if problems:
             raise EntriesRefusedError(problems)
         if not checked:
             return []
+        # Optimistic first: fresh keys are the rule, and the unique index refuses a recorded
+        # one; on PostgreSQL a small batch chains onto the last head this ledger wrote, and the
+        # seq primary key and a conditional head update refuse it if another writer moved the
+        # head. Either refusal rolls the attempt back, and the batch is redone under the head
+        # lock, looking the keys up first.
+        hint = self._head_hint if self._postgres and len(checked) < _COPY_FROM else None
+        if hint is not None or any(c.idempotency_key is not None for c in checked):
+            try:
+                with self._write() as connection:
+                    return self._append_checked(connection, checked, look_up_keys=False, head=hint)
+            except self._retryable:
+                pass
         with self._write() as connection:
             return self._append_checked(connection, checked)
 
@@ -267,16 +282,24 @@ class Ledger:
             )
             return self._append_checked(connection, [reversal])[0]
 
-    def _append_checked(self, connection: Connection, checked: list[CheckedDraft]) -> list[Entry]:
-        head = self._lock_head(connection)
+    def _append_checked(
+        self,
+        connection: Connection,
+        checked: list[CheckedDraft],
+        *,
+        look_up_keys: bool = True,
+        head: ChainHead | None = None,
+    ) -> list[Entry]:
+        """Append under the head lock, or, given the expected `head`, refuse if it moved."""
+        if head is None:
+            head = self._lock_head(connection)
+        minors, problems = self._resolve_references(connection, checked)
         keys = [c.idempotency_key for c in checked if c.idempotency_key is not None]
-        recorded = self._rows_by_key(connection, keys) if keys else {}
-        references = self._check_references(connection, checked)
-        problems = references.problems
+        look_up_keys = look_up_keys or bool(problems)
+        recorded = self._rows_by_key(connection, keys) if keys and look_up_keys else {}
         results: dict[int, Entry] = {}
         fresh: list[tuple[CheckedDraft, int]] = []
-        for draft in checked:
-            minor = references.minor.get(draft.row)
+        for draft, minor in zip(checked, minors, strict=True):
             if minor is None:
                 continue
             original = recorded.get(draft.idempotency_key) if draft.idempotency_key else None
@@ -299,155 +322,184 @@ class Ledger:
                 results[draft.row] = self._entry_from_row(original)
         if problems:
             raise EntriesRefusedError(sorted(problems, key=lambda p: (p.row or 0, p.field)))
-        if fresh:
-            rows, entries, deltas = self._chain_rows(head, fresh)
-            last = entries[-1]
-            balances = [(a, c, d, last.seq) for (a, c), d in sorted(deltas.items())]
-            self._write_rows(connection, rows, balances, last)
-            for (draft, _), entry in zip(fresh, entries, strict=True):
-                results[draft.row] = entry
+        if not fresh:
+            return [results[draft.row] for draft in checked]
+        entries: list[Entry] = []
+        deltas: dict[tuple[str, str], int] = defaultdict(int)
+        rows = self._chain_rows(head, fresh, entries, deltas)
+        self._write_rows(connection, rows, len(fresh), entries, deltas)
+        self._head_hint = ChainHead(entries[-1].seq, entries[-1].hash)
+        if not results:
+            return entries
+        for (draft, _), entry in zip(fresh, entries, strict=True):
+            results[draft.row] = entry
         return [results[draft.row] for draft in checked]
 
     def _write_rows(
         self,
         connection: Connection,
-        rows: list[tuple[Any, ...]],
-        balances: list[tuple[str, str, int, int]],
-        last: Entry,
+        rows: Iterator[tuple[Any, ...]],
+        count: int,
+        entries: list[Entry],
+        deltas: dict[tuple[str, str], int],
     ) -> None:
-        """Insert the entries, move the balances and the head, through the driver's cursor.
+        """Insert the entries as `rows` yields them, then move the balances and the head.
 
-        On PostgreSQL the three statements go in one pipeline (one network round trip).
+        Through the driver's cursor. On PostgreSQL a large batch streams in with COPY (the
+        server stores rows while the next ones are hashed); a small one goes, with the balances
+        and the head, in one statement (one round trip).
         """
         dbapi: Any = connection.connection.driver_connection
         cursor = dbapi.cursor()
         try:
+            if self._postgres and count < _COPY_FROM:
+                rows = iter(list(rows))
+                balances = _balance_rows(deltas, entries[-1].seq)
+                cursor.execute(
+                    _small_batch_sql(count, len(balances)),
+                    [value for row in rows for value in row]
+                    + [value for row in balances for value in row]
+                    + [entries[-1].seq, entries[-1].hash, entries[0].seq - 1, entries[0].prev_hash],
+                )
+                if cursor.rowcount != 1:
+                    raise _HeadMovedError
+                return
             if self._postgres:
-                with dbapi.pipeline():
-                    cursor.executemany(self._insert_sql, rows)
-                    cursor.executemany(self._upsert_sql, balances)
-                    cursor.execute(self._head_sql, (last.seq, last.hash))
+                with cursor.copy(_COPY_ENTRIES) as copy:
+                    for row in rows:
+                        copy.write_row(row)
             else:
                 cursor.executemany(self._insert_sql, rows)
-                cursor.executemany(self._upsert_sql, balances)
+            last = entries[-1]
+            with dbapi.pipeline() if self._postgres else nullcontext():
+                cursor.executemany(self._upsert_sql, _balance_rows(deltas, last.seq))
                 cursor.execute(self._head_sql, (last.seq, last.hash))
         finally:
             cursor.close()
 
     def _chain_rows(
-        self, head: ChainHead, fresh: list[tuple[CheckedDraft, int]]
-    ) -> tuple[list[tuple[Any, ...]], list[Entry], dict[tuple[str, str], int]]:
-        """Rows to insert (in `_ENTRY_COLUMNS` order), the entries, and the balance changes."""
+        self,
+        head: ChainHead,
+        fresh: list[tuple[CheckedDraft, int]],
+        entries: list[Entry],
+        deltas: dict[tuple[str, str], int],
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows to insert (in `_ENTRY_COLUMNS` order), one by one, each chained to the last;
+        the entries and the balance changes accumulate in `entries` and `deltas`.
+
+        The canonical text is `canonical.canonical_bytes` written inline (the hot loop).
+        """
         recorded_moment = datetime.now(UTC)
         recorded_at = format_timestamp(recorded_moment)
         seq, prev_hash = head.seq, head.hash
-        rows = []
-        entries = []
-        deltas: dict[tuple[str, str], int] = defaultdict(int)
         random_bytes = os.urandom(16 * len(fresh))
+        formats = {
+            code: (10**c.scale, f"%d.%0{c.scale}d" if c.scale else "%d", -c.scale)
+            for code, c in self._commodities.items()
+        }
+        sha256, make_uuid, make_entry = hashlib.sha256, uuid.UUID, Entry
         for index, (draft, minor) in enumerate(fresh):
             seq += 1
-            uid = uuid.UUID(bytes=random_bytes[16 * index : 16 * index + 16], version=4)
+            uid = make_uuid(bytes=random_bytes[16 * index : 16 * index + 16], version=4)
             entry_id = str(uid)
-            scale = self._commodities[draft.commodity].scale
-            digest = entry_hash(
-                canonical_bytes(
-                    seq,
-                    entry_id,
-                    draft.commodity,
-                    format_quantity(minor, scale),
-                    draft.from_account,
-                    draft.to_account,
-                    draft.kind,
-                    recorded_at,
-                    draft.effective_at,
-                    draft.actor,
-                    draft.document_ref,
-                    draft.idempotency_key,
-                    draft.attributes_json,
-                    draft.corrects,
-                    prev_hash,
-                )
+            commodity, source, target = draft.commodity, draft.from_account, draft.to_account
+            unit, pattern, exponent = formats[commodity]
+            quantity = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
+            corrects = draft.corrects
+            digest = sha256(
+                f"{_PREFIX}{seq}\x1f{entry_id}\x1f{commodity}\x1f{quantity}\x1f{source}"
+                f"\x1f{target}\x1f{draft.kind}\x1f{recorded_at}\x1f{draft.effective_at}"
+                f"\x1f{draft.actor}\x1f{draft.document_ref or ''}"
+                f"\x1f{draft.idempotency_key or ''}\x1f{draft.attributes_json}"
+                f"\x1f{'' if corrects is None else corrects}\x1f{prev_hash}".encode()
+            ).hexdigest()
+            row = (
+                seq,
+                entry_id,
+                commodity,
+                minor,
+                source,
+                target,
+                draft.kind,
+                recorded_at,
+                draft.effective_at,
+                draft.actor,
+                draft.document_ref,
+                draft.idempotency_key,
+                draft.attributes_json,
+                corrects,
+                prev_hash,
+                digest,
             )
-            rows.append(
-                (
+            entries.append(
+                make_entry(
                     seq,
-                    entry_id,
-                    draft.commodity,
-                    minor,
-                    draft.from_account,
-                    draft.to_account,
+                    uid,
+                    commodity,
+                    Decimal(minor).scaleb(exponent),
+                    source,
+                    target,
                     draft.kind,
-                    recorded_at,
-                    draft.effective_at,
+                    recorded_moment,
+                    draft.effective_moment,
                     draft.actor,
                     draft.document_ref,
                     draft.idempotency_key,
-                    draft.attributes_json,
-                    draft.corrects,
+                    draft.attributes,
+                    corrects,
                     prev_hash,
                     digest,
                 )
             )
-            entries.append(
-                Entry(
-                    seq=seq,
-                    entry_id=uid,
-                    commodity=draft.commodity,
-                    quantity=Decimal(minor).scaleb(-scale),
-                    from_account=draft.from_account,
-                    to_account=draft.to_account,
-                    kind=draft.kind,
-                    recorded_at=recorded_moment,
-                    effective_at=draft.effective_moment,
-                    actor=draft.actor,
-                    document_ref=draft.document_ref,
-                    idempotency_key=draft.idempotency_key,
-                    attributes=draft.attributes,
-                    corrects=draft.corrects,
-                    prev_hash=prev_hash,
-                    hash=digest,
-                )
-            )
-            deltas[(draft.from_account, draft.commodity)] -= minor
-            deltas[(draft.to_account, draft.commodity)] += minor
+            deltas[(source, commodity)] -= minor
+            deltas[(target, commodity)] += minor
             prev_hash = digest
-        return rows, entries, deltas
+            yield row
 
-    class _References:
-        def __init__(self) -> None:
-            self.problems: list[EntryProblem] = []
-            self.minor: dict[int, int] = {}
-
-    def _check_references(self, connection: Connection, checked: list[CheckedDraft]) -> _References:
+    def _resolve_references(
+        self, connection: Connection, checked: list[CheckedDraft]
+    ) -> tuple[list[int | None], list[EntryProblem]]:
+        """Each draft's quantity in minor units (None if refused), and the reference problems."""
         known_commodities = self._load_commodities(connection, {c.commodity for c in checked})
         known_accounts = self._load_accounts(
             connection, {a for c in checked for a in (c.from_account, c.to_account)}
         )
-        result = self._References()
+        domain_of = {code: account.domain for code, account in known_accounts.items()}
+        problems: list[EntryProblem] = []
+        minors: list[int | None] = []
         for draft in checked:
             commodity = known_commodities.get(draft.commodity)
-            if commodity is None:
-                result.problems.append(
+            minor: int | str | None = None
+            if commodity is not None:
+                scaled = draft.quantity.scaleb(commodity.scale)
+                minor = int(scaled)
+                if minor != scaled or minor >= _MINOR_LIMIT:
+                    minor = quantity_minor(draft.quantity, commodity)
+                domain = commodity.domain
+                if domain_of.get(draft.from_account) == domain == domain_of.get(draft.to_account):
+                    if isinstance(minor, str):
+                        problems.append(EntryProblem(draft.row, "quantity", minor))
+                        minor = None
+                    minors.append(minor)
+                    continue
+            else:
+                problems.append(
                     EntryProblem(
                         draft.row, "commodity", f"{draft.commodity!r} is not a known commodity"
                     )
                 )
-            else:
-                minor = quantity_minor(draft.quantity, commodity)
-                if isinstance(minor, str):
-                    result.problems.append(EntryProblem(draft.row, "quantity", minor))
-                else:
-                    result.minor[draft.row] = minor
+            if isinstance(minor, str):
+                problems.append(EntryProblem(draft.row, "quantity", minor))
+                minor = None
             for field in ("from_account", "to_account"):
                 code = getattr(draft, field)
                 account = known_accounts.get(code)
                 if account is None:
-                    result.problems.append(
+                    problems.append(
                         EntryProblem(draft.row, field, f"{code!r} is not a known account")
                     )
                 elif commodity is not None and account.domain != commodity.domain:
-                    result.problems.append(
+                    problems.append(
                         EntryProblem(
                             draft.row,
                             field,
@@ -455,7 +507,8 @@ class Ledger:
                             f"{commodity.code} is a {commodity.domain} commodity",
                         )
                     )
-        return result
+            minors.append(minor)
+        return minors, problems
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -642,11 +695,14 @@ class Ledger:
                 yield connection
 
     def _lock_head(self, connection: Connection) -> ChainHead:
-        query = sa.select(ledger_head.c.seq, ledger_head.c.hash).where(ledger_head.c.id == 1)
-        if self._postgres:
-            query = query.with_for_update()
-        row = connection.execute(query).one()
-        return ChainHead(row.seq, row.hash)
+        dbapi: Any = connection.connection.driver_connection
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(_LOCK_HEAD if self._postgres else _READ_HEAD)
+            seq, digest = cursor.fetchone()
+        finally:
+            cursor.close()
+        return ChainHead(int(seq), digest)
 
     def _load_commodities(self, connection: Connection, codes: Any) -> dict[str, Commodity]:
         missing = [c for c in codes if c not in self._commodities]
@@ -712,6 +768,28 @@ class Ledger:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
         )
+
+
+def _balance_rows(deltas: dict[tuple[str, str], int], seq: int) -> list[tuple[str, str, int, int]]:
+    return [
+        (account, commodity, delta, seq) for (account, commodity), delta in sorted(deltas.items())
+    ]
+
+
+@functools.cache
+def _small_batch_sql(entries: int, balances: int) -> str:
+    """PostgreSQL: insert `entries` rows, upsert `balances` rows and move the head, at once."""
+    entry_values = ", ".join(["(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"] * entries)
+    balance_values = ", ".join(["(%s, %s, %s, %s)"] * balances)
+    return (
+        f"WITH entries AS (INSERT INTO ledger_entries ({', '.join(_ENTRY_COLUMNS)}) "
+        f"VALUES {entry_values}), "
+        "balances AS (INSERT INTO ledger_balances (account, commodity, quantity_minor, last_seq) "
+        f"VALUES {balance_values} ON CONFLICT (account, commodity) DO UPDATE SET "
+        "quantity_minor = ledger_balances.quantity_minor + excluded.quantity_minor, "
+        "last_seq = excluded.last_seq) "
+        "UPDATE ledger_head SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
+    )
 
 
 def _stored(draft: CheckedDraft, minor: int, field: str) -> object:
