@@ -1,13 +1,14 @@
 """Planner benchmark: the linopy model against its Pyomo twin, from the national network to ~10⁶
 variables, and the end-to-end time of `nafolo fuel plan --weeks 52`.
 
-    .venv/bin/python -m benchmarks.planner [--quick] [--cases national-52,synthetic-1e5]
+    .venv/bin/python -m benchmarks.planner [--quick] [--blocks] [--cases national-52,synthetic-1e5]
 
 Each case runs twice, linopy then Pyomo, each in a fresh subprocess so that its peak resident memory
 (`ru_maxrss`) is its own. Both sides start from the same `PlanData` and solve the same LP with the
 same HiGHS options; their objectives must agree to 1e-6 relative. Times: build (model objects from
 PlanData), hand-off (model → highspy: linopy `to_highspy`, Pyomo appsi `set_instance`), solve
-(HiGHS `run`). Prints one table and PASS/FAIL per target.
+(HiGHS `run`). Prints one table and PASS/FAIL per target; `--blocks` adds the linopy build time of
+each constraint block.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def run_linopy(case: Case, time_limit_s: float) -> dict[str, Any]:
     started = time.perf_counter()
     data = plan_data(case)
     prepared = time.perf_counter()
-    model = build_model(data)
+    blocks: dict[str, float] = {}
+    model = build_model(data, timings=blocks)
     built = time.perf_counter()
     highs = model.to_highspy()
     handed = time.perf_counter()
@@ -109,6 +111,7 @@ def run_linopy(case: Case, time_limit_s: float) -> dict[str, Any]:
         "status": highs.modelStatusToString(highs.getModelStatus()),
         "objective": float(highs.getInfo().objective_function_value),
         "peak_rss_mb": peak_rss_mb(),
+        "blocks_s": blocks,
     }
 
 
@@ -291,6 +294,21 @@ def report(results: dict[str, dict[str, Any]], console: Console) -> list[tuple[s
     return targets
 
 
+def report_blocks(results: dict[str, dict[str, Any]], console: Console) -> None:
+    """The linopy build time of each block (variables, shared flows, constraints, objective)."""
+    names = [n for n, r in results.items() if "blocks_s" in r["linopy"]]
+    if not names:
+        return
+    table = Table(title="linopy build by block (s)", title_style="bold")
+    table.add_column("block")
+    for name in names:
+        table.add_column(name, justify="right")
+    blocks = list(dict.fromkeys(b for n in names for b in results[n]["linopy"]["blocks_s"]))
+    for block in blocks:
+        table.add_row(block, *(_s(results[n]["linopy"]["blocks_s"].get(block)) for n in names))
+    console.print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -310,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         "--time-limit", type=float, default=600.0, help="HiGHS time limit per solve (s)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    parser.add_argument(
+        "--blocks", action="store_true", help="also print the linopy build time of each block"
+    )
     parser.add_argument(
         "--pyomo-solve-max",
         type=int,
@@ -353,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             result["end_to_end_s"] = end_to_end_s(case.weeks)
         results[name] = result
     targets = report(results, console)
+    if args.blocks:
+        report_blocks(results, console)
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2))
     return 0 if all(passed for _, passed in targets) else 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from typer.testing import CliRunner
 
@@ -92,3 +94,11 @@ def test_bundled_network_plan() -> None:
     summary = json.loads(result.stdout)
     assert summary["network"] == "mali"
     assert set(summary["closing_stock_t"]) >= {"BKO-SENOU", "KAYES"}
+
+
+def test_loading_the_cli_imports_no_store_api_or_solver_module() -> None:
+    # `nafolo fuel plan` starts fast: commands import their heavy dependencies when they run.
+    heavy = ("sqlalchemy", "alembic", "fastapi", "uvicorn", "linopy", "highspy")
+    probe = f"import sys, nafolo.cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

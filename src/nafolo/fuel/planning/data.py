@@ -89,6 +89,49 @@ class PlanData:
     def n_weeks(self) -> int:
         return len(self.weeks)
 
+    @property
+    def offer_contract(self) -> pd.Series:
+        """The contract each supply offer belongs to, indexed by offer and named `contract`."""
+        return _mapping(self.offer_of, "offer", "contract")
+
+    @property
+    def corridor_port(self) -> pd.Series:
+        """The port each corridor leaves from, indexed by corridor and named `port`."""
+        return _mapping(self.corridor_from, "corridor", "port")
+
+    @property
+    def corridor_depot(self) -> pd.Series:
+        """The depot each corridor enters, indexed by corridor and named `depot`."""
+        return _mapping(self.corridor_into, "corridor", "depot")
+
+    @property
+    def depot_slots(self) -> xr.DataArray:
+        """Positions of the depots serving each region (region, slot), arcs first; a region with
+        fewer arcs than the busiest one is padded with depots that do not serve it."""
+        return _slots(self.arc, "region", "depot")
+
+    @property
+    def region_slots(self) -> xr.DataArray:
+        """Positions of the regions each depot serves (depot, slot), padded likewise."""
+        return _slots(self.arc, "depot", "region")
+
+
+def _slots(arc: xr.DataArray, owner: str, member: str) -> xr.DataArray:
+    """For each `owner`, the positions along `member` of its arcs, then of non-arcs as padding."""
+    table = arc.transpose(owner, member).to_numpy()
+    width = max(1, int(table.sum(axis=1).max()))
+    order = np.argsort(~table, axis=1, kind="stable")[:, :width]
+    slot = pd.Index(np.arange(width), name="slot")
+    return xr.DataArray(order, coords=[arc.indexes[owner], slot])
+
+
+def _mapping(incidence: xr.DataArray, member: str, group: str) -> pd.Series:
+    """member → group labels of a 0/1 incidence table with exactly one 1 per member."""
+    table = incidence.transpose(member, group)
+    at = table.to_numpy().argmax(axis=1)
+    labels = table.indexes[group].to_numpy()[at]
+    return pd.Series(labels, index=table.indexes[member], name=group)
+
 
 def _index(values: list[str], name: str) -> pd.Index:
     return pd.Index(values, name=name, dtype=object)

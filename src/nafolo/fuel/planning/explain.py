@@ -86,6 +86,7 @@ def explain(
         key=lambda lim: -lim.value_xof,
     )[:MAX_SENTENCES]
     bindings = []
+    h.setOptionValue("solver", "simplex")  # re-solves warm-start from the optimal basis
     started = time.perf_counter()
     for rank, lim in enumerate(limits):
         shortage_cut: float | None = None

@@ -8,8 +8,14 @@ therefore carry the opening stock as their constant, without relying on linopy's
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import linopy
 import numpy as np
+import pandas as pd
 import xarray as xr
 from linopy import LinearExpression
 
@@ -57,6 +63,14 @@ def earlier(expr: LinearExpression, source_week: xr.DataArray) -> LinearExpressi
     return LinearExpression(shifted, expr.model)
 
 
+def grouped_sum(expr: LinearExpression, groups: pd.Series, index: pd.Index) -> LinearExpression:
+    """`expr` summed over the dimension `groups` is indexed by, into the groups its labels map to
+    (`groups[label]`), on the full `index` (a group with no member holds no term). A sparse
+    aggregation: each group gathers only its members' terms, never a dense incidence table."""
+    summed = expr.groupby(groups).sum()
+    return summed.reindex({str(index.name): index})
+
+
 def lagged(expr: LinearExpression, data: PlanData, lag: xr.DataArray | int) -> LinearExpression:
     """`expr` `lag` weeks earlier (lag may vary along other dimensions, e.g. per corridor)."""
     position = xr.DataArray(np.arange(data.n_weeks), coords=[data.weeks]) - lag
@@ -69,24 +83,64 @@ def next_week(expr: LinearExpression, data: PlanData) -> LinearExpression:
     return earlier(expr, xr.DataArray(position, coords=[data.weeks]))
 
 
-def build_model(data: PlanData, integer_trucks: bool = False) -> linopy.Model:
-    """The plan's linear programme (mixed-integer in truckloads when `integer_trucks`)."""
+BlockTimes = dict[str, float]
+"""Seconds spent building each block (variables, shared flows, constraint blocks, objective)."""
+
+
+def build_model(
+    data: PlanData, integer_trucks: bool = False, *, timings: BlockTimes | None = None
+) -> linopy.Model:
+    """The plan's linear programme (mixed-integer in truckloads when `integer_trucks`).
+
+    When `timings` is given, the seconds each block took are recorded in it (for profiling).
+    """
     model = linopy.Model(force_dim_names=True)
-    add_variables(model, data, integer_trucks)
-    add_contract_band(model, data)
-    add_port_balance(model, data)
-    add_port_storage(model, data)
-    add_port_loading(model, data)
-    add_corridor_capacity(model, data)
-    add_escort_capacity(model, data)
-    add_fleet_turnaround(model, data)
-    add_depot_balance(model, data)
-    add_depot_capacity(model, data)
-    add_depot_throughput(model, data)
-    add_regional_demand(model, data)
-    add_days_of_cover(model, data)
-    add_objective(model, data)
+    clock = _BlockClock(timings)
+    with clock("variables"):
+        add_variables(model, data, integer_trucks)
+    with clock("flows"):
+        f = flows(model, data)
+    with clock("contract_band"):
+        add_contract_band(model, data)
+    with clock("port_balance"):
+        add_port_balance(model, data, f)
+    with clock("port_storage"):
+        add_port_storage(model, data)
+    with clock("port_loading"):
+        add_port_loading(model, data, f)
+    with clock("corridor_capacity"):
+        add_corridor_capacity(model, data)
+    with clock("escort_capacity"):
+        add_escort_capacity(model, data)
+    with clock("fleet_turnaround"):
+        add_fleet_turnaround(model, data)
+    with clock("depot_balance"):
+        add_depot_balance(model, data, f)
+    with clock("depot_capacity"):
+        add_depot_capacity(model, data)
+    with clock("depot_throughput"):
+        add_depot_throughput(model, data, f)
+    with clock("regional_demand"):
+        add_regional_demand(model, data, f)
+    with clock("days_of_cover"):
+        add_days_of_cover(model, data, f)
+    with clock("objective"):
+        add_objective(model, data, f)
     return model
+
+
+class _BlockClock:
+    """Context managers that add the wall time of each named block to `timings` (if any)."""
+
+    def __init__(self, timings: BlockTimes | None) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, block: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        if self.timings is not None:
+            self.timings[block] = self.timings.get(block, 0.0) + time.perf_counter() - started
 
 
 def build_elastic_model(data: PlanData) -> linopy.Model:
@@ -124,32 +178,34 @@ def add_variables(model: linopy.Model, data: PlanData, integer_trucks: bool) -> 
     model.add_variables(lower=0.0, coords=[data.depots, data.products, w], name="cover_gap")
 
 
-def shipped(model: linopy.Model, data: PlanData) -> LinearExpression:
-    """ship[c,k,w] = payload_t[k] · trucks[c,k,w] (t)."""
-    return model.variables["trucks"] * data.payload_t
+@dataclass(frozen=True)
+class Flows:
+    """Tonnage expressions several blocks share, built once per model."""
+
+    shipped: LinearExpression  # corridor, product, week: payload_t · trucks (t)
+    port_outflow: LinearExpression  # port, product, week: tonnes dispatched from the port
+    depot_receipts: LinearExpression  # depot, product, week: loads of the plan arriving
+    deliveries: LinearExpression  # region, depot, product, week: deliver, 0 off the arcs
+    region_arcs: LinearExpression  # region, slot, product, week: deliver on the region's arcs
+    depot_withdrawals: LinearExpression  # depot, product, week: tonnes leaving for the regions
 
 
-def port_outflow(model: linopy.Model, data: PlanData) -> LinearExpression:
-    """Tonnes dispatched from each port by product and week."""
-    return (shipped(model, data) * data.corridor_from).sum("corridor")
-
-
-def depot_receipts(model: linopy.Model, data: PlanData) -> LinearExpression:
-    """Tonnes arriving at each depot by product and week from loads dispatched in the plan."""
-    arriving = lagged(shipped(model, data), data, data.lead_weeks)
-    return (arriving * data.corridor_into).sum("corridor")
-
-
-def deliveries(model: linopy.Model) -> LinearExpression:
-    """deliver[r,d,k,w] as an expression that is 0 off the region–depot arcs."""
-    filled = model.variables["deliver"].fillna(0)
-    assert isinstance(filled, LinearExpression)
-    return filled
-
-
-def depot_withdrawals(model: linopy.Model) -> LinearExpression:
-    """Tonnes leaving each depot for the regions, by product and week."""
-    return deliveries(model).sum("region")
+def flows(model: linopy.Model, data: PlanData) -> Flows:
+    """The shared flows of `model`'s variables: ship = payload · trucks, summed per port of
+    departure, lagged by the lead time and summed per depot of arrival; deliveries gathered along
+    each region's and each depot's arcs only (padding slots hold no term)."""
+    shipped = model.variables["trucks"] * data.payload_t
+    arriving = lagged(shipped, data, data.lead_weeks)
+    deliveries = model.variables["deliver"].fillna(0)
+    assert isinstance(deliveries, LinearExpression)
+    return Flows(
+        shipped=shipped,
+        port_outflow=grouped_sum(shipped, data.corridor_port, data.ports),
+        depot_receipts=grouped_sum(arriving, data.corridor_depot, data.depots),
+        deliveries=deliveries,
+        region_arcs=deliveries.isel(depot=data.depot_slots),
+        depot_withdrawals=deliveries.isel(region=data.region_slots).sum("slot"),
+    )
 
 
 def first_week(data: PlanData, opening: xr.DataArray) -> xr.DataArray:
@@ -160,7 +216,8 @@ def first_week(data: PlanData, opening: xr.DataArray) -> xr.DataArray:
 
 def add_contract_band(model: linopy.Model, data: PlanData) -> None:
     """1. φ[m]·min_q ≤ Σ_{s∈q} Σ_w σ[w,m]·lift[s,w] ≤ φ[m]·max_q, per contract and month."""
-    lifted = (model.variables["lift"] * data.offer_of * data.month_share).sum(["offer", "week"])
+    by_contract = grouped_sum(1 * model.variables["lift"], data.offer_contract, data.contracts)
+    lifted = (by_contract * data.month_share).sum("week")
     model.add_constraints(
         lifted >= data.month_in_horizon * data.contract_min_t, name="contract_min"
     )
@@ -169,11 +226,11 @@ def add_contract_band(model: linopy.Model, data: PlanData) -> None:
     )
 
 
-def add_port_balance(model: linopy.Model, data: PlanData) -> None:
+def add_port_balance(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """2. port_stock[w] = port_stock[w−1] (opening in week 1) + landed − dispatched."""
     stock = model.variables["port_stock"]
     landed = (model.variables["lift"] * data.offer_at).sum("offer")
-    balance = stock - lagged(1 * stock, data, 1) - landed + port_outflow(model, data)
+    balance = stock - lagged(1 * stock, data, 1) - landed + f.port_outflow
     model.add_constraints(balance == first_week(data, data.port_opening_t), name="port_balance")
 
 
@@ -184,10 +241,10 @@ def add_port_storage(model: linopy.Model, data: PlanData) -> None:
     )
 
 
-def add_port_loading(model: linopy.Model, data: PlanData) -> None:
+def add_port_loading(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """4. Σ_{c from o} Σ_k ship[c,k,w] ≤ loading_capacity_t_per_week[o]."""
     model.add_constraints(
-        port_outflow(model, data).sum("product") <= data.port_loading_t_per_week,
+        f.port_outflow.sum("product") <= data.port_loading_t_per_week,
         name="port_loading",
     )
 
@@ -213,21 +270,17 @@ def add_escort_capacity(model: linopy.Model, data: PlanData) -> None:
 def add_fleet_turnaround(model: linopy.Model, data: PlanData) -> None:
     """7. Σ_c Σ_j β[c,j] · Σ_k trucks[c,k,w−j] ≤ trucks_in_fleet (w − j < 1 dropped)."""
     dispatched = model.variables["trucks"].sum("product")
-    busy: LinearExpression | None = None
-    for j in data.busy_share.indexes["offset"]:
-        share = data.busy_share.sel(offset=j, drop=True)
-        term = (lagged(dispatched, data, int(j)) * share).sum("corridor")
-        busy = term if busy is None else busy + term
-    assert busy is not None
+    offset = data.busy_share.indexes["offset"]
+    by_offset = dispatched.expand_dims(offset=offset)
+    lag = xr.DataArray(offset.to_numpy(), coords=[offset])
+    busy = (lagged(by_offset, data, lag) * data.busy_share).sum(["corridor", "offset"])
     model.add_constraints(busy <= float(data.fleet_trucks), name="fleet_turnaround")
 
 
-def add_depot_balance(model: linopy.Model, data: PlanData) -> None:
+def add_depot_balance(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """8. depot_stock[w] = depot_stock[w−1] (opening in week 1) + arrivals + arr0 − withdrawals."""
     stock = model.variables["depot_stock"]
-    balance = (
-        stock - lagged(1 * stock, data, 1) - depot_receipts(model, data) + depot_withdrawals(model)
-    )
+    balance = stock - lagged(1 * stock, data, 1) - f.depot_receipts + f.depot_withdrawals
     rhs = first_week(data, data.depot_opening_t) + data.arrivals_in_transit_t
     model.add_constraints(balance == rhs, name="depot_balance")
 
@@ -239,28 +292,29 @@ def add_depot_capacity(model: linopy.Model, data: PlanData) -> None:
     model.add_constraints(stock >= data.bottom_t, name="depot_capacity_min")
 
 
-def add_depot_throughput(model: linopy.Model, data: PlanData) -> None:
+def add_depot_throughput(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """10. Receipts (incl. opening in-transit) and loadings out ≤ throughput_t_per_week[d]."""
-    receipts = depot_receipts(model, data).sum("product")
+    receipts = f.depot_receipts.sum("product")
     arr0 = data.arrivals_in_transit_t.sum("product")
     model.add_constraints(receipts <= data.throughput_t_per_week - arr0, name="depot_throughput_in")
     model.add_constraints(
-        depot_withdrawals(model).sum("product") <= data.throughput_t_per_week,
+        f.depot_withdrawals.sum("product") <= data.throughput_t_per_week,
         name="depot_throughput_out",
     )
 
 
-def add_regional_demand(model: linopy.Model, data: PlanData) -> None:
+def add_regional_demand(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """11. Σ_d deliver[r,d,k,w−ℓ[r,d]] + shortage[r,k,w] = dem[r,k,w]."""
-    arriving = lagged(deliveries(model), data, data.arc_lead_weeks).sum("depot")
+    lead = data.arc_lead_weeks.isel(depot=data.depot_slots)
+    arriving = lagged(f.region_arcs, data, lead).sum("slot")
     model.add_constraints(
         arriving + model.variables["shortage"] == data.demand_t, name="regional_demand"
     )
 
 
-def add_days_of_cover(model: linopy.Model, data: PlanData) -> None:
+def add_days_of_cover(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """12. (soft) depot_stock − bottom_t + cover_gap ≥ (target_d / 7) · withdrawals of week w′."""
-    coming = next_week(depot_withdrawals(model), data)
+    coming = next_week(f.depot_withdrawals, data)
     lhs = (
         model.variables["depot_stock"]
         + model.variables["cover_gap"]
@@ -269,14 +323,14 @@ def add_days_of_cover(model: linopy.Model, data: PlanData) -> None:
     model.add_constraints(lhs >= data.bottom_t, name="days_of_cover")
 
 
-def add_objective(model: linopy.Model, data: PlanData) -> None:
+def add_objective(model: linopy.Model, data: PlanData, f: Flows) -> None:
     """Purchases, transport, holding, penalties, minus the value of stock left at the end (XOF)."""
     v = model.variables
     p = data.parameters
     cost = (
         (v["lift"] * data.offer_price_xof_per_t).sum()
-        + (shipped(model, data) * data.corridor_cost_xof_per_t).sum()
-        + (deliveries(model) * data.arc_cost_xof_per_t).sum()
+        + (f.shipped * data.corridor_cost_xof_per_t).sum()
+        + (f.region_arcs * data.arc_cost_xof_per_t.isel(depot=data.depot_slots)).sum()
         + (v["depot_stock"] * data.holding_xof_per_t_week).sum()
         + p.shortage_penalty_xof_per_t * v["shortage"].sum()
         + p.cover_shortfall_penalty_xof_per_t_week * v["cover_gap"].sum()
