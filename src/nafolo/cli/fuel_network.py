@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from nafolo.cli.fuel import fuel_app
-from nafolo.fuel.network.io import load_network, write_template
-from nafolo.fuel.network.model import Network
-from nafolo.fuel.network.schema import SHEETS
-from nafolo.workbook import InputError
+
+if TYPE_CHECKING:
+    from nafolo.fuel.network.model import Network
+    from nafolo.workbook import InputError
 
 EXIT_BAD_INPUT = 2
 
@@ -23,6 +24,9 @@ def template(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a blank network workbook: headers, units, an example row per sheet and a README."""
+    from nafolo.fuel.network.io import write_template
+    from nafolo.fuel.network.schema import SHEETS
+
     console = Console()
     if path.exists() and not force:
         console.print(f"[red]{path} exists[/red]; use --force to overwrite it.")
@@ -39,6 +43,9 @@ def check(
     ),
 ) -> None:
     """Read a network and print its summary, or every problem found (exit code 2)."""
+    from nafolo.fuel.network.io import load_network
+    from nafolo.workbook import InputError
+
     console = Console()
     try:
         loaded = load_network(network)
@@ -63,6 +70,8 @@ def problems_table(error: InputError) -> Table:
 
 def summary_table(network: Network) -> Table:
     """Rows per sheet, total weekly demand and the contract band, each with its unit."""
+    from nafolo.fuel.network.schema import SHEETS
+
     table = Table(title=f"Network {network.name}: valid", title_style="bold green")
     table.add_column("item")
     table.add_column("value", justify="right")

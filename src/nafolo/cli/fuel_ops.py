@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,23 +18,13 @@ from rich.text import Text
 
 from nafolo.cli.db import DbOption
 from nafolo.cli.fuel import fuel_app
-from nafolo.fuel.alerts import alerts
-from nafolo.fuel.network.io import load_network
-from nafolo.fuel.network.model import Network
-from nafolo.fuel.operations.importer import import_operations, write_rejections
-from nafolo.fuel.operations.workbook import write_operations_template
-from nafolo.fuel.readmodels import (
-    compliance,
-    convoy_statuses,
-    depot_cover,
-    depot_stocks,
-    in_transit,
-    region_cover,
-)
-from nafolo.fuel.readmodels.plan_vs_actual import plan_vs_actual, read_plan
-from nafolo.ledger import Ledger
-from nafolo.store import create_engine, upgrade
-from nafolo.workbook import InputError
+
+if TYPE_CHECKING:
+    from nafolo.fuel.network.model import Network
+    from nafolo.ledger import Ledger
+
+# Each command imports the domain, ledger and store modules it uses when it runs, so that loading
+# the CLI for another command stays cheap.
 
 NetworkOption = Annotated[
     Path | None,
@@ -48,6 +38,9 @@ BASIS = "tonnes are weight in air (ASTM D1250 Table 56)"
 
 
 def _network(path: Path | None) -> Network:
+    from nafolo.fuel.network.io import load_network
+    from nafolo.workbook import InputError
+
     try:
         return load_network(path)
     except InputError as error:
@@ -56,6 +49,9 @@ def _network(path: Path | None) -> Network:
 
 
 def _ledger(db: str | None) -> Ledger:
+    from nafolo.ledger import Ledger
+    from nafolo.store import create_engine
+
     return Ledger(create_engine(db))
 
 
@@ -97,6 +93,11 @@ def import_command(
     ] = None,
 ) -> None:
     """Load liftings, convoys, receipts, withdrawals and dips onto the ledger, all or nothing."""
+    from nafolo.fuel.operations.importer import import_operations, write_rejections
+    from nafolo.ledger import Ledger
+    from nafolo.store import create_engine, upgrade
+    from nafolo.workbook import InputError
+
     net = _network(network)
     engine = create_engine(db)
     console = Console(stderr=True)
@@ -145,6 +146,8 @@ def ops_template_command(
     path: Annotated[Path, typer.Argument(help="Where to write: .xlsx, or a folder for CSV.")],
 ) -> None:
     """Write a blank operations workbook: headers, units, an example row per sheet, a README."""
+    from nafolo.fuel.operations.workbook import write_operations_template
+
     write_operations_template(path)
     typer.echo(f"wrote the operations template {path}")
 
@@ -152,6 +155,8 @@ def ops_template_command(
 @fuel_app.command("stock")
 def stock_command(db: DbOption = None, network: NetworkOption = None, at: AtOption = None) -> None:
     """Stock per depot and product, and product in transit per corridor."""
+    from nafolo.fuel.readmodels import depot_stocks, in_transit
+
     net = _network(network)
     ledger = _ledger(db)
     moment = _aware(at)
@@ -188,6 +193,8 @@ def cover_command(
     ] = 28,
 ) -> None:
     """Days of cover per depot and per region against forward demand."""
+    from nafolo.fuel.readmodels import depot_cover, region_cover
+
     net = _network(network)
     ledger = _ledger(db)
     moment = _aware(at)
@@ -234,6 +241,8 @@ def convoys_command(
     ] = False,
 ) -> None:
     """Convoys on the road: load, departure, expected arrival, days overdue, events."""
+    from nafolo.fuel.readmodels import convoy_statuses
+
     net = _network(network)
     ledger = _ledger(db)
     now = _aware(at) or datetime.now(UTC)
@@ -274,6 +283,8 @@ def alerts_command(db: DbOption = None, network: NetworkOption = None, at: AtOpt
 
     Exits 3 when there is at least one alert.
     """
+    from nafolo.fuel.alerts import alerts
+
     net = _network(network)
     ledger = _ledger(db)
     found = alerts(ledger, net, now=_aware(at))
@@ -303,6 +314,8 @@ def compliance_command(
     network: NetworkOption = None,
 ) -> None:
     """Tonnes lifted in a month against each contract's band, by port and product."""
+    from nafolo.fuel.readmodels import compliance
+
     net = _network(network)
     ledger = _ledger(db)
     try:
@@ -352,6 +365,9 @@ def plan_vs_actual_command(
     db: DbOption = None,
 ) -> None:
     """Planned against actual tonnes by week: lifted, dispatched, received, withdrawn."""
+    from nafolo.fuel.readmodels.plan_vs_actual import plan_vs_actual, read_plan
+    from nafolo.workbook import InputError
+
     try:
         imported = read_plan(plan)
     except InputError as error:

@@ -12,8 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from nafolo.cli.db import DbOption
-from nafolo.ledger import Ledger
-from nafolo.store import create_engine
 
 ledger_app = typer.Typer(help="The ledger: verify and export the hash chain.", no_args_is_help=True)
 
@@ -40,6 +38,9 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 @ledger_app.command("verify")
 def verify_command(db: DbOption = None) -> None:
     """Recompute the chain and the balances; exit 1 naming the first bad entry."""
+    from nafolo.ledger import Ledger
+    from nafolo.store import create_engine
+
     engine = create_engine(db)
     try:
         with _progress("verifying") as progress:
@@ -67,6 +68,9 @@ def export_command(
     ] = None,
 ) -> None:
     """Write the chain as JSON Lines for third-party verification (tools/verify_ledger.py)."""
+    from nafolo.ledger import Ledger
+    from nafolo.store import create_engine
+
     engine = create_engine(db)
     try:
         ledger = Ledger(engine)
@@ -83,6 +87,9 @@ def export_command(
 @ledger_app.command("head")
 def head_command(db: DbOption = None) -> None:
     """Print the recorded chain head (seq and hash) to publish as an anchor."""
+    from nafolo.ledger import Ledger
+    from nafolo.store import create_engine
+
     engine = create_engine(db)
     try:
         head = Ledger(engine).head()
