@@ -551,29 +551,33 @@ class Ledger:
         if offset < 0:
             raise EntriesRefusedError([EntryProblem(None, "offset", f"must be ≥ 0 (got {offset})")])
         table = ledger_entries
-        query = sa.select(table)
-        if account is not None:
-            query = query.where(
-                sa.or_(table.c.from_account == account, table.c.to_account == account)
-            )
-        if commodity is not None:
-            query = query.where(table.c.commodity == commodity)
-        if kind is not None:
-            query = query.where(table.c.kind == kind)
-        if effective_from is not None:
-            query = query.where(
-                table.c.effective_at >= _timestamp("effective_from", effective_from)
-            )
-        if effective_until is not None:
-            query = query.where(
-                table.c.effective_at < _timestamp("effective_until", effective_until)
-            )
+        query = sa.select(table).where(
+            *_entry_clauses(account, commodity, kind, effective_from, effective_until)
+        )
         if after_seq is not None:
             query = query.where(table.c.seq > after_seq)
         order = table.c.seq.desc() if newest_first else table.c.seq
         query = query.order_by(order).limit(limit).offset(offset)
         with self.engine.connect() as connection:
             return [self._entry_from_row(row) for row in connection.execute(query)]
+
+    def count_entries(
+        self,
+        *,
+        account: str | None = None,
+        commodity: str | None = None,
+        kind: str | None = None,
+        effective_from: datetime | None = None,
+        effective_until: datetime | None = None,
+    ) -> int:
+        """How many entries match the filters of `entries` (for a page's total)."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(ledger_entries)
+            .where(*_entry_clauses(account, commodity, kind, effective_from, effective_until))
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def balance(self, account: str, commodity: str) -> Decimal:
         """What `account` holds of `commodity` (received − sent), from the projection."""
@@ -831,3 +835,26 @@ def _journal_balances(as_of: datetime | None) -> sa.Subquery:
         .group_by(moves.c.account, moves.c.commodity)
         .subquery("journal_balances")
     )
+
+
+def _entry_clauses(
+    account: str | None,
+    commodity: str | None,
+    kind: str | None,
+    effective_from: datetime | None,
+    effective_until: datetime | None,
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clauses of an entry query; `account` matches either side of a movement."""
+    table = ledger_entries
+    clauses: list[sa.ColumnElement[bool]] = []
+    if account is not None:
+        clauses.append(sa.or_(table.c.from_account == account, table.c.to_account == account))
+    if commodity is not None:
+        clauses.append(table.c.commodity == commodity)
+    if kind is not None:
+        clauses.append(table.c.kind == kind)
+    if effective_from is not None:
+        clauses.append(table.c.effective_at >= _timestamp("effective_from", effective_from))
+    if effective_until is not None:
+        clauses.append(table.c.effective_at < _timestamp("effective_until", effective_until))
+    return clauses

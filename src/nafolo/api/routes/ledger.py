@@ -17,8 +17,7 @@ from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.ledger import BalanceOut, CorrectionIn, EntryOut, VerificationOut
 from nafolo.api.streaming import stream_text
 from nafolo.ledger import EntriesRefusedError, Entry, Ledger, NotFoundError
-from nafolo.ledger.canonical import format_timestamp
-from nafolo.store import ACCOUNT_KINDS, DOMAINS, accounts, commodities, ledger_entries
+from nafolo.store import ACCOUNT_KINDS, DOMAINS, accounts, commodities
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
@@ -52,23 +51,6 @@ class EntryFilters:
     kind: str | None
     effective_from: datetime | None
     effective_until: datetime | None
-
-    def where(self) -> list[sa.ColumnElement[bool]]:
-        table = ledger_entries
-        clauses: list[sa.ColumnElement[bool]] = []
-        if self.commodity is not None:
-            clauses.append(table.c.commodity == self.commodity)
-        if self.account is not None:
-            clauses.append(
-                sa.or_(table.c.from_account == self.account, table.c.to_account == self.account)
-            )
-        if self.kind is not None:
-            clauses.append(table.c.kind == self.kind)
-        if self.effective_from is not None:
-            clauses.append(table.c.effective_at >= format_timestamp(self.effective_from))
-        if self.effective_until is not None:
-            clauses.append(table.c.effective_at < format_timestamp(self.effective_until))
-        return clauses
 
 
 def get_entry_filters(
@@ -116,9 +98,13 @@ def list_entries(
         raise ProblemError(
             422, "validation", message, [field_error(["query", "after_seq"], message)]
         )
-    total = connection.execute(
-        sa.select(sa.func.count()).select_from(ledger_entries).where(*filters.where())
-    ).scalar_one()
+    total = ledger.count_entries(
+        account=filters.account,
+        commodity=filters.commodity,
+        kind=filters.kind,
+        effective_from=filters.effective_from,
+        effective_until=filters.effective_until,
+    )
     entries = ledger.entries(
         account=filters.account,
         commodity=filters.commodity,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from nafolo.fuel.network.model import Network
 from nafolo.fuel.network.schema import CorridorRow, DepotTankRow, ProductRow
+from nafolo.fuel.operations.loads import KILOGRAM
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ class Catalogue:
         if found is None:
             raise KeyError(product)
         return Decimal(str(found.density_15_kg_m3))
+
+
+def tonnes_to_kilogram_problem(quantity_t: Decimal) -> FieldProblem | None:
+    """A refusal of `quantity_t` when it is finer than the ledger's kilogram, else None."""
+    if quantity_t == quantity_t.quantize(KILOGRAM):
+        return None
+    return FieldProblem("quantity_t", f"{quantity_t} t: give at most 3 decimals (kg)")
 
 
 def unknown(kind: str, code: str, sheet: str) -> str:

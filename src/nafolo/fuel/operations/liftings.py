@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from nafolo.fuel.operations import accounts
-from nafolo.fuel.operations.catalogue import Catalogue, FieldProblem, OperationRefusedError, unknown
+from nafolo.fuel.operations.catalogue import (
+    Catalogue,
+    FieldProblem,
+    OperationRefusedError,
+    tonnes_to_kilogram_problem,
+    unknown,
+)
 from nafolo.fuel.operations.inputs import Lifting
-from nafolo.fuel.operations.loads import KILOGRAM
 from nafolo.ledger import EntryDraft
 
 KIND = "lifting"
@@ -34,10 +39,8 @@ def lifting_entries(lifting: Lifting, catalogue: Catalogue) -> list[EntryDraft]:
                 f"{lifting.port} (supply sheet)",
             )
         )
-    if lifting.quantity_t != lifting.quantity_t.quantize(KILOGRAM):
-        problems.append(
-            FieldProblem("quantity_t", f"{lifting.quantity_t} t: give at most 3 decimals (kg)")
-        )
+    if (precision := tonnes_to_kilogram_problem(lifting.quantity_t)) is not None:
+        problems.append(precision)
     if problems:
         raise OperationRefusedError(problems)
     return [

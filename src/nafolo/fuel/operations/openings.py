@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from nafolo.fuel.operations import accounts
-from nafolo.fuel.operations.catalogue import Catalogue, FieldProblem, OperationRefusedError, unknown
+from nafolo.fuel.operations.catalogue import (
+    Catalogue,
+    FieldProblem,
+    OperationRefusedError,
+    tonnes_to_kilogram_problem,
+    unknown,
+)
 from nafolo.fuel.operations.inputs import OpeningStock
-from nafolo.fuel.operations.loads import KILOGRAM
 from nafolo.ledger import EntryDraft
 
 KIND = "opening_stock"
@@ -24,10 +29,8 @@ def opening_entries(opening: OpeningStock, catalogue: Catalogue) -> list[EntryDr
         problems.append(
             FieldProblem("product", f"depot {opening.depot} has no {opening.product} tank")
         )
-    if opening.quantity_t != opening.quantity_t.quantize(KILOGRAM):
-        problems.append(
-            FieldProblem("quantity_t", f"{opening.quantity_t} t: give at most 3 decimals (kg)")
-        )
+    if (precision := tonnes_to_kilogram_problem(opening.quantity_t)) is not None:
+        problems.append(precision)
     if problems:
         raise OperationRefusedError(problems)
     return [

@@ -5,9 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from nafolo.fuel.operations import accounts
-from nafolo.fuel.operations.catalogue import Catalogue, FieldProblem, OperationRefusedError, unknown
+from nafolo.fuel.operations.catalogue import (
+    Catalogue,
+    FieldProblem,
+    OperationRefusedError,
+    tonnes_to_kilogram_problem,
+    unknown,
+)
 from nafolo.fuel.operations.inputs import Withdrawal
-from nafolo.fuel.operations.loads import KILOGRAM
 from nafolo.ledger import EntryDraft
 
 KIND = "withdrawal"
@@ -45,10 +50,8 @@ def withdrawal_entries(
                 f"{withdrawal.depot} then ({book_t} t)",
             )
         )
-    if withdrawal.quantity_t != withdrawal.quantity_t.quantize(KILOGRAM):
-        problems.append(
-            FieldProblem("quantity_t", f"{withdrawal.quantity_t} t: give at most 3 decimals (kg)")
-        )
+    if (precision := tonnes_to_kilogram_problem(withdrawal.quantity_t)) is not None:
+        problems.append(precision)
     if problems:
         raise OperationRefusedError(problems)
     return [
