@@ -25,10 +25,11 @@ def _engine(target: str | URL | Engine | None) -> tuple[Engine, bool]:
     return create_engine(target), True
 
 
-def upgrade(target: str | URL | Engine | None = None, revision: str = "head") -> str | None:
+def upgrade(target: str | URL | Engine | None = None, revision: str = "heads") -> str | None:
     """Migrate the store at `target` (URL or engine; default: settings) to `revision`.
 
-    Returns the revision the store is at afterwards.
+    Each domain keeps its own branch of migrations from the ledger's (fuel, gold, users…), so the
+    default target is every branch's head. Returns the revision(s) the store is at afterwards.
     """
     engine, owned = _engine(target)
     try:
@@ -40,11 +41,12 @@ def upgrade(target: str | URL | Engine | None = None, revision: str = "head") ->
 
 
 def current_revision(target: str | URL | Engine | None = None) -> str | None:
-    """The migration revision the store is at, or None for an empty database."""
+    """The migration revision(s) the store is at, comma-separated, or None for an empty database."""
     engine, owned = _engine(target)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+            return ",".join(sorted(heads)) or None
     finally:
         if owned:
             engine.dispose()
