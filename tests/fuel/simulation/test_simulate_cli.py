@@ -60,6 +60,6 @@ def test_an_unknown_named_scenario_is_refused_with_exit_code_2() -> None:
     assert "BLOCKADE-2025" in result.output
 
 
-def test_policies_not_built_yet_are_refused_with_exit_code_2() -> None:
-    result = runner.invoke(app, [*BASE, "--policy", "rolling"])
+def test_an_unknown_policy_is_refused() -> None:
+    result = runner.invoke(app, [*BASE, "--policy", "clairvoyant"])
     assert result.exit_code == 2

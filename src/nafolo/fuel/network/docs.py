@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from nafolo.fuel.network.model import PARAMETER_UNITS, PlannerParameters
-from nafolo.fuel.network.schema import SHEETS
+from nafolo.fuel.network.schema import NETWORK_FILE_SHEETS, SHEETS
 from nafolo.workbook.spec import columns
 
 _INTRO = """\
@@ -49,10 +49,24 @@ one CSV file per sheet, named `<sheet>.csv`. `nafolo fuel template PATH` writes 
 """
 
 
+_DISRUPTION_INTRO = """\
+## Disruption sheets (optional)
+
+The workbook may also hold the disruption parameters of `nafolo fuel simulate`
+(docs/simulation.md): the five sheets below. `load_network` checks their cells and leaves them
+out of the network; the simulation reads them from the same file (or from a separate one given
+with `--disruption`). An absent sheet switches its mechanism off; a corridor absent from
+`disruption_corridors` never closes on its own. References to corridors, axes, ports, regions
+and products are checked against the network's sheets.
+"""
+
+
 def render_markdown() -> str:
     """The full format documentation as Markdown."""
     parts = [_INTRO, "## Sheets\n", _sheet_index()]
-    for spec in SHEETS:
+    for spec in NETWORK_FILE_SHEETS:
+        if spec.name == NETWORK_FILE_SHEETS[len(SHEETS)].name:
+            parts.append(_DISRUPTION_INTRO)
         parts.append(f"## `{spec.name}`\n")
         required = "required" if spec.required else "optional"
         parts.append(
@@ -103,7 +117,7 @@ def _sheet_index() -> str:
         ["sheet", "required", "key", "description"],
         [
             [f"`{s.name}`", "yes" if s.required else "no", ", ".join(s.key), s.description]
-            for s in SHEETS
+            for s in NETWORK_FILE_SHEETS
         ],
     )
 

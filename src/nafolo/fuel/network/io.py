@@ -15,7 +15,7 @@ from nafolo.fuel.network.model import (
     at_row,
     reference_problems,
 )
-from nafolo.fuel.network.schema import SHEETS, ParameterRow
+from nafolo.fuel.network.schema import NETWORK_FILE_SHEETS, SHEETS, ParameterRow
 from nafolo.workbook import InputError, write_sheets
 from nafolo.workbook import write_template as write_sheets_template
 from nafolo.workbook.reader import read_valid_rows
@@ -35,9 +35,13 @@ def load_network(path: Path | None = None) -> Network:
     """The network in a .xlsx workbook or CSV folder (default: the bundled Mali network).
 
     Raises `InputError` listing every problem, from single cells to cross-sheet references.
+    The optional disruption sheets may be in the same file: their cells are checked here, their
+    rows are read by `nafolo.fuel.simulation.load_disruption`.
     """
     source = bundled_network_path() if path is None else path
-    sheets, cell_problems = read_valid_rows(source, SHEETS)
+    found, cell_problems = read_valid_rows(source, NETWORK_FILE_SHEETS)
+    network_sheets = {spec.name for spec in SHEETS}
+    sheets = {name: sheet for name, sheet in found.items() if name in network_sheets}
     rows: dict[str, Sequence[BaseModel]] = {name: sheet.rows for name, sheet in sheets.items()}
     numbers = {name: sheet.row_numbers for name, sheet in sheets.items()}
     name = "mali" if path is None else source.stem

@@ -380,6 +380,146 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 
+# Disruption parameters (docs/simulation.md): optional sheets of the same workbook, read by
+# `nafolo.fuel.simulation.load_disruption`; `load_network` checks their cells and leaves them out
+# of the Network. An absent sheet switches its mechanism off.
+
+
+class CorridorDisruptionRow(Row):
+    corridor: str = column("Corridor code (corridors sheet).", example="DKR-KAYES-SENOU")
+    mean_open_weeks: float = column(
+        "Mean length of an open spell before the corridor closes on its own.",
+        unit="week",
+        example=26.0,
+        ge=1,
+    )
+    mean_closure_weeks: float = column(
+        "Mean length of a closure of this corridor alone.", unit="week", example=2.0, ge=1
+    )
+    attacks_per_year: float = column(
+        "Attacks on trucks in transit on this corridor a year.",
+        unit="1/year",
+        example=2.0,
+        default=0.0,
+        ge=0,
+    )
+    attack_loss_share: float = column(
+        "Share of the loads in transit on the corridor destroyed by one attack.",
+        unit="1",
+        example=0.05,
+        default=0.0,
+        ge=0,
+        le=1,
+    )
+
+
+class ShockRow(Row):
+    shock: str = column("Shock code, unique.", example="JNIM-WEST")
+    axis: str = column(
+        "Axis whose corridors the shock closes together (corridors sheet), or blank.",
+        example="WEST",
+        default="",
+    )
+    corridors: str = column(
+        "Corridor codes closed together, separated by ';' (used when axis is blank).",
+        example="",
+        default="",
+    )
+    onsets_per_year: float = column(
+        "Shocks starting a year (while none is under way).", unit="1/year", example=1.0, ge=0
+    )
+    mean_duration_weeks: float = column("Mean length of one shock.", unit="week", example=4.0, ge=1)
+    truck_loss_share: float = column(
+        "Share of the loads in transit on its corridors destroyed when the shock starts.",
+        unit="1",
+        example=0.1,
+        default=0.0,
+        ge=0,
+        le=1,
+    )
+
+
+class PortDelayRow(Row):
+    port: str = column("Port code (ports sheet).", example="DAKAR")
+    onsets_per_year: float = column(
+        "Delays starting a year (late vessel, berth or customs hold).",
+        unit="1/year",
+        example=3.0,
+        ge=0,
+    )
+    mean_delay_weeks: float = column(
+        "Mean length of one delay; no truck loads at the port meanwhile.",
+        unit="week",
+        example=1.0,
+        ge=1,
+    )
+
+
+class DemandNoiseRow(Row):
+    region: str = column("Region code (regions sheet), or * for every region.", example="*")
+    product: str = column("Product code (products sheet), or * for every product.", example="*")
+    cv: float = column(
+        "Coefficient of variation of weekly demand around its seasonal mean (lognormal).",
+        unit="1",
+        example=0.1,
+        ge=0,
+        le=2,
+    )
+
+
+class ScenarioRow(Row):
+    scenario: str = column("Named scenario code (several rows may share it).", example="BLOCKADE")
+    axis: str = column("Axis closed (corridors sheet), or blank.", example="WEST", default="")
+    corridor: str = column("Corridor closed, used when axis is blank.", example="", default="")
+    first_week: int = column("First plan week closed.", unit="week", example=2, ge=1)
+    last_week: int = column("Last plan week closed.", unit="week", example=7, ge=1)
+    truck_loss_share: float = column(
+        "Share of the loads in transit on the closed corridors destroyed in the first week.",
+        unit="1",
+        example=0.2,
+        default=0.0,
+        ge=0,
+        le=1,
+    )
+    description: str = column("What the scenario repeats or tests.", example="", default="")
+
+
+DISRUPTION_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "disruption_corridors",
+        CorridorDisruptionRow,
+        ("corridor",),
+        False,
+        "Closures and attacks of each corridor on its own (absent corridor: never closes).",
+    ),
+    SheetSpec(
+        "disruption_shocks",
+        ShockRow,
+        ("shock",),
+        False,
+        "Common shocks closing an axis or a set of corridors together.",
+    ),
+    SheetSpec("port_delays", PortDelayRow, ("port",), False, "Delays stopping loading at a port."),
+    SheetSpec(
+        "demand_noise",
+        DemandNoiseRow,
+        ("region", "product"),
+        False,
+        "Weekly demand noise around seasonality (absent: demand as planned).",
+    ),
+    SheetSpec(
+        "scenarios",
+        ScenarioRow,
+        ("scenario", "axis", "corridor"),
+        False,
+        "Named deterministic closures, e.g. a repeat of the 2025 blockade.",
+    ),
+)
+
+NETWORK_FILE_SHEETS: tuple[SheetSpec, ...] = (*SHEETS, *DISRUPTION_SHEETS)
+"""Every sheet a network workbook may hold: the network's and the optional disruption sheets."""
+
+
 def sheet(name: str) -> SheetSpec:
     """The spec of a sheet by name."""
     for spec in SHEETS:

@@ -9,6 +9,8 @@ from nafolo.fuel.simulation.parameters import (
     bundled_disruption_path,
     load_disruption,
 )
+from nafolo.fuel.simulation.robust import RobustPlan, robust_plan
+from nafolo.fuel.simulation.rolling import RollingSettings, evaluate_rolling
 from nafolo.fuel.simulation.run import ConservationError, check_conservation, simulate
 from nafolo.fuel.simulation.stats import Summary, summarise
 from nafolo.fuel.simulation.system import (
@@ -26,12 +28,16 @@ __all__ = [
     "DisruptionParameters",
     "Disruptions",
     "Outcome",
+    "RobustPlan",
+    "RollingSettings",
     "Summary",
     "SupplySystem",
     "bundled_disruption_path",
     "check_conservation",
     "evaluate",
+    "evaluate_rolling",
     "load_disruption",
+    "robust_plan",
     "sample",
     "simulate",
     "summarise",

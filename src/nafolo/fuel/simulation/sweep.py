@@ -2,38 +2,79 @@
 
 A sweep cuts the scenarios into chunks (multiples of the random-number block), evaluates them on
 the engine and puts them back in scenario order, so the same seed gives identical results
-whatever the engine and the number of workers. With a cache folder, each finished chunk is saved
-under a hash of everything that determines it (system, disruption model, seed, scenario range)
-and found again after a kill: the sweep resumes where it stopped.
+whatever the engine and the number of workers. A grid sweep does the same for every job of a
+grid (parameter set × policy), all chunks of all jobs sharing the engine. With a cache folder,
+each finished chunk is saved under a hash of everything that determines it (system, disruption
+model, policy and its settings, seed, scenario range) and found again after a kill: the sweep
+resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel
+from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel, sample
 from nafolo.fuel.simulation.evaluate import Outcome
-from nafolo.fuel.simulation.run import CHUNK, chunks, compact, concatenate, evaluate_range
+from nafolo.fuel.simulation.rolling import RollingSettings, evaluate_rolling
+from nafolo.fuel.simulation.run import (
+    CHUNK,
+    check_conservation,
+    chunks,
+    compact,
+    concatenate,
+    evaluate_range,
+)
 from nafolo.fuel.simulation.system import SupplySystem
 
 ENGINES = ("serial", "local", "dask")
-CACHE_VERSION = "simulation-1"
+CACHE_VERSION = "simulation-2"
 """Bumped whenever the model's rules change, so stale cached chunks are never reused."""
+
+FOLLOWS_PLAN = ("static", "robust")
+"""Policies that follow a plan with the static rules (robust: the robust plan's system)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One simulation of a grid: a system followed under a disruption model by a policy.
+
+    `policy` is `static` or `robust` (the system's plan followed with re-routing; for robust,
+    the system holds the robust plan) or `rolling` (re-planned each week with `rolling`).
+    """
+
+    system: SupplySystem
+    model: DisruptionModel
+    policy: str = "static"
+    rolling: RollingSettings | None = None
+
+    def __post_init__(self) -> None:
+        if self.policy not in (*FOLLOWS_PLAN, "rolling"):
+            raise ValueError(f"policy must be static, rolling or robust, got {self.policy!r}")
 
 
 def scenario_hash(
-    system: SupplySystem, model: DisruptionModel, seed: int, first: int, count: int
+    system: SupplySystem,
+    model: DisruptionModel,
+    seed: int,
+    first: int,
+    count: int,
+    policy: str = "static",
+    rolling: RollingSettings | None = None,
 ) -> str:
     """A key for one chunk's results: same key, same numbers."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    for value in (*_values(system), *_values(model), seed, first, count):
+    extra: tuple[Any, ...] = (policy,)
+    if policy == "rolling":
+        extra = (*extra, rolling or RollingSettings())
+    for value in (*_values(system), *_values(model), seed, first, count, *extra):
         if isinstance(value, np.ndarray):
             digest.update(str((value.dtype, value.shape)).encode())
             digest.update(np.ascontiguousarray(value).tobytes())
@@ -52,10 +93,21 @@ def _values(obj: Any) -> Iterator[Any]:
             yield value
 
 
-def _chunk(
-    system: SupplySystem, model: DisruptionModel, seed: int, first: int, count: int
-) -> Outcome:
-    return compact(evaluate_range(system, model, seed, first, count))
+def evaluate_job(job: Job, seed: int, first: int, count: int) -> Outcome:
+    """Scenarios first … first + count − 1 of a job, conservation checked, kept compact."""
+    if job.policy == "rolling":
+        disruptions = sample(job.model, job.system.weeks, seed, first, count)
+        outcome = evaluate_rolling(job.system, job.model, disruptions, job.rolling)
+        check_conservation(outcome)
+    else:
+        outcome = evaluate_range(job.system, job.model, seed, first, count)
+    return compact(outcome)
+
+
+def _timed(job: Job, seed: int, first: int, count: int) -> tuple[Outcome, float]:
+    started = time.perf_counter()
+    outcome = evaluate_job(job, seed, first, count)
+    return outcome, time.perf_counter() - started
 
 
 def _save(path: Path, outcome: Outcome) -> None:
@@ -82,12 +134,46 @@ def sweep(
     scheduler: str | None = None,
     cache: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    policy: str = "static",
+    rolling: RollingSettings | None = None,
 ) -> Outcome:
-    """`scenarios` seeded scenarios of the static policy on `engine`, in scenario order.
+    """`scenarios` seeded scenarios of one policy on `engine`, in scenario order.
 
     serial: this process; local: a pool of `workers` processes; dask: the cluster at `scheduler`
     (a new LocalCluster of `workers` processes when None). Chunks must be multiples of BLOCK.
     """
+    job = Job(system, model, policy, rolling)
+    return sweep_grid(
+        [job],
+        scenarios,
+        seed,
+        engine=engine,
+        workers=workers,
+        chunk=chunk,
+        scheduler=scheduler,
+        cache=cache,
+        progress=progress,
+    )[0]
+
+
+def sweep_grid(
+    jobs: Sequence[Job],
+    scenarios: int,
+    seed: int,
+    *,
+    engine: str = "local",
+    workers: int = 2,
+    chunk: int = CHUNK,
+    scheduler: str | None = None,
+    cache: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    timings: dict[int, float] | None = None,
+) -> list[Outcome]:
+    """The same `scenarios` seeded scenarios for every job (common random numbers: scenario i
+    samples the same closures, losses and demand in every job with the same disruption model),
+    one outcome per job in order. `progress` is told the scenarios of each finished chunk;
+    `timings`, if given, receives per job the seconds its chunks took to compute (summed over
+    workers; chunks found in the cache count nothing)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if chunk % BLOCK:
@@ -95,47 +181,55 @@ def sweep(
     if workers < 1:
         raise ValueError(f"workers must be ≥ 1, got {workers}")
     ranges = chunks(scenarios, chunk)
+    tasks = [(j, first, count) for j in range(len(jobs)) for first, count in ranges]
     done: dict[int, Outcome] = {}
     paths: dict[int, Path] = {}
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        for i, (first, count) in enumerate(ranges):
-            paths[i] = cache / f"{scenario_hash(system, model, seed, first, count)}.npz"
-            if paths[i].is_file():
-                done[i] = _load(paths[i])
+        for t, (j, first, count) in enumerate(tasks):
+            job = jobs[j]
+            key = scenario_hash(job.system, job.model, seed, first, count, job.policy, job.rolling)
+            paths[t] = cache / f"{key}.npz"
+            if paths[t].is_file():
+                done[t] = _load(paths[t])
                 if progress is not None:
                     progress(count)
-    todo = [i for i in range(len(ranges)) if i not in done]
+    todo = [t for t in range(len(tasks)) if t not in done]
 
-    def finished(i: int, outcome: Outcome) -> None:
-        done[i] = outcome
-        if i in paths:
-            _save(paths[i], outcome)
+    def finished(t: int, timed: tuple[Outcome, float]) -> None:
+        outcome, seconds = timed
+        done[t] = outcome
+        if timings is not None:
+            j = tasks[t][0]
+            timings[j] = timings.get(j, 0.0) + seconds
+        if t in paths:
+            _save(paths[t], outcome)
         if progress is not None:
-            progress(ranges[i][1])
+            progress(tasks[t][2])
 
     if engine == "serial" or (engine == "local" and workers == 1):
-        for i in todo:
-            finished(i, _chunk(system, model, seed, *ranges[i]))
+        for t in todo:
+            j, first, count = tasks[t]
+            finished(t, _timed(jobs[j], seed, first, count))
     elif engine == "local":
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {i: pool.submit(_chunk, system, model, seed, *ranges[i]) for i in todo}
-            for i, future in futures.items():
-                finished(i, future.result())
+            futures = {t: pool.submit(_timed, jobs[tasks[t][0]], seed, *tasks[t][1:]) for t in todo}
+            for t, future in futures.items():
+                finished(t, future.result())
     else:
-        _run_dask(system, model, seed, ranges, todo, workers, scheduler, finished)
-    return concatenate([done[i] for i in range(len(ranges))])
+        _run_dask(jobs, seed, tasks, todo, workers, scheduler, finished)
+    per_job = len(ranges)
+    return [concatenate([done[j * per_job + i] for i in range(per_job)]) for j in range(len(jobs))]
 
 
 def _run_dask(
-    system: SupplySystem,
-    model: DisruptionModel,
+    jobs: Sequence[Job],
     seed: int,
-    ranges: list[tuple[int, int]],
+    tasks: list[tuple[int, int, int]],
     todo: list[int],
     workers: int,
     scheduler: str | None,
-    finished: Callable[[int, Outcome], None],
+    finished: Callable[[int, tuple[Outcome, float]], None],
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
 
@@ -147,10 +241,10 @@ def _run_dask(
     try:
         target = cluster if cluster is not None else scheduler
         with Client(target) as client:  # type: ignore[no-untyped-call]
-            shared = client.scatter([system, model], broadcast=True)
+            shared = client.scatter(list(jobs), broadcast=True)
             futures = {
-                client.submit(_chunk, shared[0], shared[1], seed, *ranges[i], pure=False): i
-                for i in todo
+                client.submit(_timed, shared[tasks[t][0]], seed, *tasks[t][1:], pure=False): t
+                for t in todo
             }
             for future in as_completed(futures):  # type: ignore[no-untyped-call]
                 finished(futures[future], future.result())
