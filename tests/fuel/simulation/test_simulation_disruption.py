@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 from simulation_support import small_system
 
-from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel, sample, two_state_chain
+from nafolo.fuel.simulation.disruption import (
+    BLOCK,
+    DisruptionModel,
+    _lognormal_cells,
+    sample,
+    two_state_chain,
+)
 from nafolo.fuel.simulation.parameters import (
     WEEKS_PER_YEAR,
     Closure,
@@ -103,3 +109,19 @@ def test_a_scenario_sees_the_same_draws_whatever_the_chunk() -> None:
     assert np.array_equal(whole.road_open, np.concatenate([p.road_open for p in parts]))
     other_seed = sample(model, 8, seed=10, first=0, count=2 * BLOCK + 50)
     assert not np.array_equal(whole.road_open, other_seed.road_open)
+
+
+@pytest.mark.parametrize("sigma", [0.05, 0.2, 0.6])
+def test_demand_cells_keep_the_lognormal_mean_and_spread(sigma: float) -> None:
+    cells = _lognormal_cells(sigma)
+    assert cells.mean() == pytest.approx(1.0, abs=1e-9)
+    assert cells.std() == pytest.approx(np.sqrt(np.expm1(sigma**2)), rel=1e-3)
+    assert np.all(np.diff(cells) > 0)
+
+
+def test_sampled_arrays_keep_the_scenario_axis_last_in_memory() -> None:
+    model = DisruptionModel.build(small_system(), corridor_only(3.0, 2.0))
+    d = sample(model, 6, seed=1, first=0, count=300)
+    assert d.road_open.shape == (300, 6, 2)
+    assert np.moveaxis(d.road_open, 0, -1).flags.c_contiguous
+    assert np.moveaxis(d.demand_factor, 0, -1).flags.c_contiguous

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from simulation_support import fixed
 
-from nafolo.fuel.simulation.evaluate import evaluate, reroute_order
+from nafolo.fuel.simulation.disruption import Disruptions
+from nafolo.fuel.simulation.evaluate import _reroute, evaluate, reroute_order
 from nafolo.fuel.simulation.system import SupplySystem
 
 System = Callable[..., SupplySystem]
@@ -115,3 +116,66 @@ def test_tonnes_balance_in_every_random_scenario(system: System) -> None:
     assert np.abs(out.imbalance_t()).max() < 1e-9
     assert out.lost_t.max() > 0
     assert out.rerouted_t.max() > 0
+
+
+def sequential_reroute(
+    order: list[int], held: np.ndarray, trucks: np.ndarray, spare: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One scenario, the rule as written: waiting corridors cheapest first, each filling the
+    others' spare trucks cheapest first, products in proportion. Returns (held, sent extra)."""
+    held, trucks, spare = held.copy(), trucks.copy(), spare.copy()
+    extra = np.zeros_like(held)
+    for c in order:
+        for a in order:
+            if a == c or trucks[c] <= 0 or spare[a] <= 0:
+                continue
+            move = min(trucks[c], spare[a])
+            moved = held[c] * (move / trucks[c])
+            held[c] -= moved
+            extra[a] += moved
+            trucks[c] -= move
+            spare[a] -= move
+    return held, extra
+
+
+def test_rerouting_in_one_pass_is_the_corridor_by_corridor_rule() -> None:
+    rng = np.random.default_rng(3)
+    n_c, n_k, n_s = 5, 3, 400
+    corridors = np.array([3, 0, 4, 1, 2])  # cheapest first
+    waiting = rng.random((n_c, n_s)) < 0.4
+    held = rng.random((n_c, n_k, n_s)) * 40.0 * waiting[:, None]
+    trucks = held.sum(axis=1) / 40.0
+    spare = np.where(waiting, 0.0, rng.random((n_c, n_s)) * 2.0 * (rng.random((n_c, n_s)) < 0.6))
+    got_held, got_trucks, sent = held.copy(), trucks.copy(), np.zeros_like(held)
+    rerouted = np.zeros(n_s)
+    _reroute(corridors, got_held, got_trucks, spare.copy(), sent, rerouted)
+    for s in range(n_s):
+        want_held, want_extra = sequential_reroute(
+            corridors.tolist(), held[:, :, s], trucks[:, s], spare[:, s]
+        )
+        assert np.allclose(got_held[:, :, s], want_held, atol=1e-9)
+        assert np.allclose(sent[:, :, s], want_extra, atol=1e-9)
+        assert rerouted[s] == pytest.approx(want_extra.sum(), abs=1e-9)
+    assert rerouted.max() > 0
+
+
+def test_the_scenario_layout_does_not_change_the_results(system: System) -> None:
+    rng = np.random.default_rng(5)
+    s = system(weeks=4, ship_a=[80, 120, 40, 0], ship_b=[40, 0, 80, 0], demand=[30, 90, 90, 60])
+    s = SupplySystem(**{**s.__dict__, "deliveries_t": s.demand_t.repeat(2, axis=1) / 2.0})
+    road = rng.random((50, 4, 2)) > 0.3
+    loss = rng.random((50, 4, 2)) * (rng.random((50, 4, 2)) > 0.8)
+    factor = rng.lognormal(0.0, 0.1, (50, 4, 1, 1))
+    first = evaluate(s, Disruptions(road, np.ones((50, 4, 1), bool), loss, factor))
+    last = evaluate(
+        s,
+        Disruptions(
+            np.moveaxis(np.ascontiguousarray(np.moveaxis(road, 0, -1)), -1, 0),
+            np.moveaxis(np.ones((4, 1, 50), bool), -1, 0),
+            np.moveaxis(np.ascontiguousarray(np.moveaxis(loss, 0, -1)), -1, 0),
+            np.moveaxis(np.ascontiguousarray(np.moveaxis(factor, 0, -1)), -1, 0),
+        ),
+    )
+    assert np.array_equal(first.shortage_t, last.shortage_t)
+    assert np.array_equal(first.days_of_cover, last.days_of_cover, equal_nan=True)
+    assert np.array_equal(first.lost_t, last.lost_t)

@@ -11,6 +11,7 @@ the scenarios are chunked or spread over workers.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,11 @@ class DisruptionModel:
 
 @dataclass(frozen=True)
 class Disruptions:
-    """What happens in each sampled scenario (axis 0) and week (axis 1)."""
+    """What happens in each sampled scenario (axis 0) and week (axis 1).
+
+    `sample` returns these arrays as views of (week, …, scenario) arrays, scenario axis last: the
+    layout `evaluate` works in. Arrays of any layout are accepted.
+    """
 
     road_open: Bools  # scenario, week, corridor
     port_open: Bools  # scenario, week, port
@@ -137,41 +142,97 @@ def two_state_chain(
     """
     weeks = step_u.shape[1]
     state = np.empty(step_u.shape, dtype=bool)
-    total = enter_p + leave_p
-    pi = np.divide(enter_p, total, out=np.zeros_like(enter_p), where=total > 0)
-    state[:, 0] = (start_u < pi) if stationary else False
+    state[:, 0] = (start_u < _stationary_p(enter_p, leave_p)) if stationary else False
     for w in range(1, weeks):
         state[:, w] = np.where(state[:, w - 1], step_u[:, w] >= leave_p, step_u[:, w] < enter_p)
     return state
 
 
-def _block_draws(seed: int, block: int, mechanism: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, mechanism)))
+def _stationary_p(enter_p: Floats, leave_p: Floats) -> Floats:
+    total = enter_p + leave_p
+    pi: Floats = np.divide(enter_p, total, out=np.zeros_like(enter_p), where=total > 0)
+    return pi
 
 
-def _uniforms(
-    seed: int, first: int, count: int, mechanism: int, shape: tuple[int, ...]
-) -> NDArray[np.float32]:
-    """Uniforms of scenarios first…first+count−1, block by block (independent of chunking)."""
-    parts = []
+_WORD = 2.0**32
+
+
+def _below(u: NDArray[np.uint32], p: Floats) -> Bools:
+    """u < p · 2³² for 32-bit uniform integers u (…, unit, scenario): probability p per unit."""
+    threshold = np.round(np.clip(p, 0.0, 1.0) * _WORD)
+    always = threshold >= _WORD
+    hit: Bools = u < np.minimum(threshold, _WORD - 1).astype(np.uint32)[:, None]
+    if always.any():
+        hit[..., always, :] = True
+    return hit
+
+
+def _chain(u: NDArray[np.uint32], enter_p: Floats, leave_p: Floats, stationary: bool) -> Bools:
+    """`two_state_chain` on 32-bit uniforms laid out (week, unit, scenario)."""
+    state = np.empty(u.shape, dtype=bool)
+    if stationary:
+        state[0] = _below(u[0], _stationary_p(enter_p, leave_p))
+    else:
+        state[0] = False
+    stays = ~_below(u[1:], leave_p)
+    enters = _below(u[1:], enter_p)
+    for w in range(1, u.shape[0]):
+        state[w] = enters[w - 1]
+        np.copyto(state[w], stays[w - 1], where=state[w - 1])
+    return state
+
+
+def _raw(
+    seed: int, first: int, count: int, mechanism: int, shape: tuple[int, ...], dtype: type
+) -> NDArray[Any]:
+    """Random integers (*shape, scenario) for scenarios first…first+count−1, drawn block by block
+    (a whole block from its own stream, then cut), so independent of how scenarios are chunked."""
+    out: NDArray[Any] = np.empty((*shape, count), dtype=dtype)
+    items = int(np.prod(shape)) * BLOCK
+    words = -(-items * np.dtype(dtype).itemsize // 8)
     for block in range(first // BLOCK, (first + count - 1) // BLOCK + 1):
-        drawn = _block_draws(seed, block, mechanism).random((BLOCK, *shape), dtype=np.float32)
-        lo = max(first, block * BLOCK) - block * BLOCK
-        hi = min(first + count, (block + 1) * BLOCK) - block * BLOCK
-        parts.append(drawn[lo:hi])
-    return np.concatenate(parts)
+        stream = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, mechanism)))
+        drawn: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)
+        lo = max(first, block * BLOCK)
+        hi = min(first + count, (block + 1) * BLOCK)
+        out[..., lo - first : hi - first] = drawn[..., lo - block * BLOCK : hi - block * BLOCK]
+    return out
 
 
-def _normals(seed: int, first: int, count: int, shape: tuple[int, ...]) -> NDArray[np.float32]:
-    parts = []
-    for block in range(first // BLOCK, (first + count - 1) // BLOCK + 1):
-        drawn = _block_draws(seed, block, _DEMAND).standard_normal(
-            (BLOCK, *shape), dtype=np.float32
-        )
-        lo = max(first, block * BLOCK) - block * BLOCK
-        hi = min(first + count, (block + 1) * BLOCK) - block * BLOCK
-        parts.append(drawn[lo:hi])
-    return np.concatenate(parts)
+DEMAND_CELLS = 2**16
+"""Equally likely cells of the demand factor's distribution (drawn by a 16-bit index)."""
+
+
+@functools.lru_cache(maxsize=32)
+def _lognormal_cells(sigma: float) -> Floats:
+    """The mean-one lognormal of log-σ `sigma` as `DEMAND_CELLS` equally likely values: the
+    conditional mean of each cell between consecutive quantiles, so the mean stays exactly 1."""
+    if sigma <= 0.0:
+        return np.ones(DEMAND_CELLS)
+    from scipy.special import ndtr, ndtri
+
+    edges = ndtri(np.arange(DEMAND_CELLS + 1) / DEMAND_CELLS)  # −inf … +inf
+    lo, hi = edges[:-1] - sigma, edges[1:] - sigma
+    upper = lo > 0.0  # use the upper tail there: no cancellation near 1
+    mass = np.where(upper, ndtr(-lo) - ndtr(-hi), ndtr(hi) - ndtr(lo))
+    cells: Floats = mass * DEMAND_CELLS
+    return cells
+
+
+def _demand_factor(model: DisruptionModel, weeks: int, seed: int, first: int, count: int) -> Floats:
+    """Realised ÷ planned demand (week, region, product, scenario), lognormal with mean 1."""
+    sigma = model.demand_sigma
+    r, k = sigma.shape
+    if not (model.stochastic and np.any(sigma > 0)):
+        return np.ones((weeks, r, k, count))
+    cell = _raw(seed, first, count, _DEMAND, (weeks, r, k), np.uint16)
+    levels, group = np.unique(sigma, return_inverse=True)
+    tables = np.concatenate([_lognormal_cells(float(s)) for s in levels])
+    if len(levels) == 1:
+        return tables.take(cell)
+    offset = (group.reshape(r, k) * DEMAND_CELLS).astype(np.int32)[:, :, None]
+    factor: Floats = tables.take(cell + offset)
+    return factor
 
 
 def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int) -> Disruptions:
@@ -180,44 +241,38 @@ def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int
         raise ValueError(f"scenarios must be a non-empty range, got first={first}, count={count}")
     n_c, n_p = len(model.close_p), len(model.delay_p)
     n_h = len(model.shock_on_p)
-    closed = np.zeros((count, weeks, n_c), dtype=bool)
-    loss_keep = np.ones((count, weeks, n_c))
-    port_open = np.ones((count, weeks, n_p), dtype=bool)
-    r, k = model.demand_sigma.shape
-    factor = np.ones((count, weeks, r, k))
+    closed = np.zeros((weeks, n_c, count), dtype=bool)
+    keep = np.ones((weeks, n_c, count))  # share of loads on the road kept
+    port_open = np.ones((weeks, n_p, count), dtype=bool)
     stationary = model.start_stationary
     if model.stochastic:
-        u = _uniforms(seed, first, count, _CORRIDOR, (weeks + 1, n_c))
-        closed |= two_state_chain(u[:, 0], u[:, 1:], model.close_p, model.reopen_p, stationary)
-        a = _uniforms(seed, first, count, _ATTACK, (weeks, n_c))
-        loss_keep *= np.where(a < model.attack_p, 1.0 - model.attack_loss_share, 1.0)
+        u = _raw(seed, first, count, _CORRIDOR, (weeks, n_c), np.uint32)
+        closed |= _chain(u, model.close_p, model.reopen_p, stationary)
+        u = _raw(seed, first, count, _ATTACK, (weeks, n_c), np.uint32)
+        attacked = _below(u, model.attack_p)
+        np.copyto(keep, (1.0 - model.attack_loss_share)[:, None], where=attacked)
         if n_h:
-            u = _uniforms(seed, first, count, _SHOCK, (weeks + 1, n_h))
-            on = two_state_chain(u[:, 0], u[:, 1:], model.shock_on_p, model.shock_off_p, stationary)
-            closed |= (on.astype(np.float64) @ model.shock_hits.astype(np.float64)) > 0
-            onset = on.copy()
-            onset[:, 1:] &= ~on[:, :-1]
-            onset[:, 0] = False
-            keep = np.where(onset, 1.0 - model.shock_loss_share, 1.0)  # scenario, week, shock
+            u = _raw(seed, first, count, _SHOCK, (weeks, n_h), np.uint32)
+            on = _chain(u, model.shock_on_p, model.shock_off_p, stationary)
+            onset = np.zeros_like(on)
+            onset[1:] = on[1:] & ~on[:-1]
             for h in range(n_h):
-                loss_keep[:, :, model.shock_hits[h]] *= keep[:, :, h, None]
+                hit = np.flatnonzero(model.shock_hits[h])
+                closed[:, hit] |= on[:, h, None]
+                kept = np.where(onset[:, h], 1.0 - model.shock_loss_share[h], 1.0)
+                keep[:, hit] *= kept[:, None]
         if n_p:
-            u = _uniforms(seed, first, count, _PORT, (weeks + 1, n_p))
-            delayed = two_state_chain(
-                u[:, 0], u[:, 1:], model.delay_p, model.delay_end_p, stationary
-            )
-            port_open = ~delayed
-        if np.any(model.demand_sigma > 0):
-            z = _normals(seed, first, count, (weeks, r, k))
-            sigma = model.demand_sigma.astype(np.float32)
-            factor = np.exp(sigma * z - np.float32(0.5) * sigma**2).astype(np.float64)
+            u = _raw(seed, first, count, _PORT, (weeks, n_p), np.uint32)
+            port_open = ~_chain(u, model.delay_p, model.delay_end_p, stationary)
     for mask, first_week, last_week, loss in model.closures:
         if first_week > weeks:
             continue
-        closed[:, first_week - 1 : last_week, mask] = True
-        loss_keep[:, first_week - 1, mask] *= 1.0 - loss
-    return Disruptions(~closed, port_open, 1.0 - loss_keep, factor)
-
-
-def _st(model: DisruptionModel) -> bool:
-    return model.start_stationary
+        closed[first_week - 1 : last_week, mask] = True
+        keep[first_week - 1, mask] *= 1.0 - loss
+    factor = _demand_factor(model, weeks, seed, first, count)
+    return Disruptions(
+        road_open=np.moveaxis(~closed, -1, 0),
+        port_open=np.moveaxis(port_open, -1, 0),
+        loss_share=np.moveaxis(1.0 - keep, -1, 0),
+        demand_factor=np.moveaxis(factor, -1, 0),
+    )
