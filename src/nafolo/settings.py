@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
+import stat
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,8 +26,67 @@ class Settings(BaseSettings):
         default="", description="SQLAlchemy URL of the store; empty means <data_dir>/nafolo.sqlite."
     )
 
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key signing session cookies (NAFOLO_SECRET_KEY); empty: generated once and "
+        "kept in <data_dir>/secret_key (mode 0600).",
+    )
+    auth_enabled: bool = Field(
+        default=True,
+        description="Require a signed-in user or an API token; False only on a single-user "
+        "workstation listening on 127.0.0.1 (every request then acts as admin 'local').",
+    )
+    session_max_age_s: int = Field(
+        default=8 * 3600, ge=60, description="How long a web session lasts after sign-in."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send cookies only over HTTPS; None: when the request came over https.",
+    )
+
     @model_validator(mode="after")
     def _default_database_url(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'nafolo.sqlite'}"
         return self
+
+    def session_secret(self) -> str:
+        """The key signing session cookies: `secret_key`, or the one kept in the data dir
+        (created on first use, readable by its owner only)."""
+        key = self.secret_key.get_secret_value()
+        if key:
+            if len(key) < MIN_SECRET_KEY_LENGTH:
+                raise ValueError(
+                    f"NAFOLO_SECRET_KEY must have at least {MIN_SECRET_KEY_LENGTH} characters"
+                )
+            return key
+        return _stored_secret(self.data_dir / SECRET_KEY_FILE)
+
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+_log = logging.getLogger(__name__)
+
+
+def _stored_secret(path: Path) -> str:
+    """The secret in `path`, generated (mode 0600, exclusive create) if the file is absent."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    secret = secrets.token_urlsafe(48)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+def _read_secret(path: Path) -> str:
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        _log.warning("%s is readable by others: chmod 600 it", path)
+    secret = path.read_text(encoding="utf-8").strip()
+    if len(secret) < MIN_SECRET_KEY_LENGTH:
+        raise ValueError(
+            f"{path} holds no usable secret key (at least {MIN_SECRET_KEY_LENGTH} characters)"
+        )
+    return secret

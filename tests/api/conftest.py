@@ -1,5 +1,10 @@
 """API fixtures: a TestClient over a fresh migrated store (SQLite, and PostgreSQL when configured),
-the ledger behind it, and a small fuel chart seeded straight into the ledger."""
+the ledger behind it, and a small fuel chart seeded straight into the ledger.
+
+Authentication: `client` acts as user "admin" (role admin, every permission) with a Bearer API
+token; `client_as(role)` gives a client of a new user with that role (username
+"<role>.<n>", or the one given) on the same app; `anonymous_client` sends no credentials;
+`api_app` is the app behind them and `api_users` its user store (cheap argon2 parameters)."""
 
 from __future__ import annotations
 
@@ -11,11 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fuel_payloads import DISPATCH, LIFTING, post
 from sqlalchemy.engine import Engine
 
 from nafolo.api import create_app
+from nafolo.auth.roles import Role
+from nafolo.auth.users import UserStore
 from nafolo.fuel.network.io import load_network
 from nafolo.fuel.operations import FuelOperations
 from nafolo.ledger import EntryDraft, Ledger
@@ -56,11 +65,63 @@ def store_url(
     return f"sqlite:///{path}"
 
 
+TEST_PASSWORD = "correct horse battery staple"
+ClientAs = Callable[..., TestClient]
+
+
+def _settings(url: str, folder: Path) -> Settings:
+    return Settings(database_url=url, data_dir=folder, secret_key="test-secret-" + "k" * 32)
+
+
+def _bearer(users: UserStore, username: str, role: Role) -> dict[str, str]:
+    user = users.create_user(username, TEST_PASSWORD, role, actor="tests")
+    return {"Authorization": f"Bearer {users.create_token(user.id, 'tests')}"}
+
+
+def fast_user_store(app: FastAPI) -> UserStore:
+    """The app's users, hashing passwords with cheap argon2 parameters (tests only)."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return UserStore(app.state.nafolo.engine, hasher=hasher)
+
+
 @pytest.fixture
-def client(store_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The API over a fresh, migrated, empty store."""
-    with TestClient(create_app(Settings(database_url=store_url, data_dir=tmp_path))) as client:
+def api_app(store_url: str, tmp_path: Path) -> FastAPI:
+    """The API app over a fresh, migrated, empty store (no user yet)."""
+    return create_app(_settings(store_url, tmp_path))
+
+
+@pytest.fixture
+def api_users(api_app: FastAPI) -> UserStore:
+    """The store's users (create more with `api_users.create_user(…)`)."""
+    return fast_user_store(api_app)
+
+
+@pytest.fixture
+def client(api_app: FastAPI, api_users: UserStore) -> Iterator[TestClient]:
+    """The API over a fresh, migrated, empty store, as user "admin" (role admin)."""
+    headers = _bearer(api_users, "admin", Role.ADMIN)
+    with TestClient(api_app, headers=headers) as client:
         yield client
+
+
+@pytest.fixture
+def client_as(api_app: FastAPI, api_users: UserStore) -> ClientAs:
+    """`client_as(role, username=None)`: a client of a new user with `role` (same app)."""
+    made: dict[str, int] = {}
+
+    def make(role: str | Role, username: str | None = None) -> TestClient:
+        checked = Role(role)
+        made[checked.value] = made.get(checked.value, 0) + 1
+        name = username or f"{checked.value}.{made[checked.value]}"
+        return TestClient(api_app, headers=_bearer(api_users, name, checked))
+
+    return make
+
+
+@pytest.fixture
+def anonymous_client(api_app: FastAPI) -> TestClient:
+    """A client sending no credentials."""
+    return TestClient(api_app)
 
 
 Snapshot = tuple[int, list[tuple[str, str, Decimal]]]
@@ -89,7 +150,9 @@ def offline_client(tmp_path: Path) -> Iterator[TestClient]:
     """The API over a fresh SQLite store, for routes that do not touch the store."""
     url = f"sqlite:///{tmp_path / 'offline.sqlite'}"
     upgrade(url)
-    with TestClient(create_app(Settings(database_url=url, data_dir=tmp_path))) as client:
+    app = create_app(_settings(url, tmp_path))
+    headers = _bearer(fast_user_store(app), "admin", Role.ADMIN)
+    with TestClient(app, headers=headers) as client:
         yield client
 
 

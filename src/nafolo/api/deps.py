@@ -1,6 +1,7 @@
 """What a route needs, as typed FastAPI dependencies: settings, engine, connection, ledger,
-network, pagination (fuel operations: `routes.fuel_operations`). Tests may override them with
-`app.dependency_overrides`."""
+network, pagination (fuel operations: `routes.fuel_operations`), the authenticated user (`UserDep`)
+and their username (`ActorDep`, the actor of whatever the request records). Tests may override
+them with `app.dependency_overrides`."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 from fastapi import Depends, Query, Request
 from sqlalchemy.engine import Connection, Engine
 
+from nafolo.auth.users import User, UserStore
+from nafolo.auth.web import current_user
 from nafolo.fuel.network.model import Network
 from nafolo.ledger import Ledger
 from nafolo.settings import Settings
 
 if TYPE_CHECKING:
     from nafolo.fuel.operations.service import FuelOperations
+    from nafolo.gold.service import Refinery
 
 MAX_PAGE = 1000
 T = TypeVar("T")
@@ -31,8 +35,10 @@ class AppState:
     settings: Settings
     engine: Engine
     ledger: Ledger
+    users: UserStore
     network: Network | None = None
     operations: FuelOperations | None = None
+    refinery: Refinery | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def loaded_network(self) -> Network:
@@ -54,6 +60,15 @@ class AppState:
                 self.operations = FuelOperations(self.ledger, network)
             return self.operations
 
+    def gold_refinery(self) -> Refinery:
+        """The gold refinery services over the app's engine and ledger, made once."""
+        from nafolo.gold.service import Refinery
+
+        with self.lock:
+            if self.refinery is None:
+                self.refinery = Refinery(self.engine, ledger=self.ledger)
+            return self.refinery
+
 
 def get_state(request: Request) -> AppState:
     state = request.app.state.nafolo
@@ -62,6 +77,11 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_refinery(state: StateDep) -> Refinery:
+    """The gold refinery services (`routes.gold_common.RefineryDep`)."""
+    return state.gold_refinery()
 
 
 def get_settings(state: StateDep) -> Settings:
@@ -111,9 +131,16 @@ def get_page(
     return Page(limit, offset)
 
 
+async def actor_name(user: Annotated[User, Depends(current_user)]) -> str:
+    """Who acts: the authenticated user's username (never a name sent by the client)."""
+    return user.username
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 NetworkDep = Annotated[Network, Depends(get_network)]
 PageDep = Annotated[Page, Depends(get_page)]
+ActorDep = Annotated[str, Depends(actor_name)]
+UserDep = Annotated[User, Depends(current_user)]

@@ -63,9 +63,11 @@ class ProblemError(Exception):
         detail: str,
         errors: Sequence[FieldError] = (),
         title: str | None = None,
+        headers: Mapping[str, str] | None = None,
         **extensions: Any,
     ) -> None:
         super().__init__(detail)
+        self.headers = dict(headers or {})
         self.problem = Problem(
             type=TYPE_PREFIX + slug,
             title=title or HTTPStatus(status).phrase,
@@ -173,7 +175,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
-        return problem_response(exc.problem, request)
+        response = problem_response(exc.problem, request)
+        response.headers.update(exc.headers)
+        return response
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

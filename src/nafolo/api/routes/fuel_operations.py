@@ -1,6 +1,7 @@
 """/api/fuel: record operations — liftings, convoy dispatches and events, receipts, withdrawals,
 dips. Each is one all-or-nothing ledger transaction; replaying the same document answers 200
-with what was first recorded (`replayed: true`), a new recording answers 201."""
+with what was first recorded (`replayed: true`), a new recording answers 201. The actor recorded
+is the authenticated user: an `actor` sent in the body is ignored."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from nafolo.api.deps import StateDep
+from nafolo.api.deps import ActorDep, StateDep
 from nafolo.api.problems import (
     PROBLEM_MEDIA_TYPE,
     Problem,
@@ -50,18 +51,20 @@ def _answer(result: OperationResult, response: Response) -> OperationResult:
 
 @router.post("/liftings", status_code=201, responses=_RESPONSES, summary="Record a lifting")
 def record_lifting(
-    lifting: Lifting, operations: OperationsDep, response: Response
+    lifting: Lifting, operations: OperationsDep, actor: ActorDep, response: Response
 ) -> OperationResult:
     """Supplier → port: product lifted at a coastal port against a supply contract."""
+    lifting = lifting.model_copy(update={"actor": actor})
     return _answer(operations.record_lifting(lifting), response)
 
 
 @router.post("/convoys", status_code=201, responses=_RESPONSES, summary="Dispatch a convoy")
 def dispatch_convoy(
-    dispatch: ConvoyDispatch, operations: OperationsDep, response: Response
+    dispatch: ConvoyDispatch, operations: OperationsDep, actor: ActorDep, response: Response
 ) -> OperationResult:
     """Port → convoy in transit: each compartment's observed volume, temperature and density
     become standard volume and tonnes."""
+    dispatch = dispatch.model_copy(update={"actor": actor})
     return _answer(operations.dispatch_convoy(dispatch), response)
 
 
@@ -81,6 +84,7 @@ def record_convoy_event(
     convoy: Annotated[str, Path(description="The convoy's code.")],
     body: ConvoyEventBody,
     operations: OperationsDep,
+    actor: ActorDep,
     response: Response,
 ) -> OperationResult:
     """departed, escorted, delayed, attacked, truck_lost (writes the truck's load off to the
@@ -92,7 +96,7 @@ def record_convoy_event(
             f"body convoy {body.convoy!r} differs from the path's {convoy!r}",
             [field_error(["body", "convoy"], f"must be {convoy!r} (the path's convoy) or omitted")],
         )
-    event = ConvoyEvent.model_validate({**body.model_dump(), "convoy": convoy})
+    event = ConvoyEvent.model_validate({**body.model_dump(), "convoy": convoy, "actor": actor})
     try:
         result = operations.record_convoy_event(event)
     except OperationRefusedError as error:
@@ -106,22 +110,28 @@ def record_convoy_event(
 
 @router.post("/receipts", status_code=201, responses=_RESPONSES, summary="Record a receipt")
 def record_receipt(
-    receipt: Receipt, operations: OperationsDep, response: Response
+    receipt: Receipt, operations: OperationsDep, actor: ActorDep, response: Response
 ) -> OperationResult:
     """Transit → depot, and the explicit transit loss or gain against what left the port;
-    `variance` says whether it is above the contract's tolerance."""
+    `variance` says whether it is above the contract's tolerance (then the loss's write-off
+    awaits another user's approval: /api/fuel/loss-write-offs)."""
+    receipt = receipt.model_copy(update={"actor": actor})
     return _answer(operations.record_receipt(receipt), response)
 
 
 @router.post("/withdrawals", status_code=201, responses=_RESPONSES, summary="Record a withdrawal")
 def record_withdrawal(
-    withdrawal: Withdrawal, operations: OperationsDep, response: Response
+    withdrawal: Withdrawal, operations: OperationsDep, actor: ActorDep, response: Response
 ) -> OperationResult:
     """Depot → region."""
+    withdrawal = withdrawal.model_copy(update={"actor": actor})
     return _answer(operations.record_withdrawal(withdrawal), response)
 
 
 @router.post("/dips", status_code=201, responses=_RESPONSES, summary="Record a tank dip")
-def record_dip(dip: Dip, operations: OperationsDep, response: Response) -> OperationResult:
+def record_dip(
+    dip: Dip, operations: OperationsDep, actor: ActorDep, response: Response
+) -> OperationResult:
     """Physical stock measured: the difference against the book becomes a dip loss or gain."""
+    dip = dip.model_copy(update={"actor": actor})
     return _answer(operations.record_dip(dip), response)

@@ -1,6 +1,7 @@
 """/api/fuel/imports: load operations from an uploaded .xlsx workbook (or its sheets as CSV
 files), all or nothing: any bad row and nothing is recorded, every bad row is listed (sheet, row,
-column, reason) in the problem+json body. `skip_invalid` records the good rows instead."""
+column, reason) in the problem+json body. `skip_invalid` records the good rows instead. Every
+row is recorded with the signed-in user as its actor."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
-from nafolo.api.deps import LedgerDep, NetworkDep
+from nafolo.api.deps import ActorDep, LedgerDep, NetworkDep
 from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError, field_error
 from nafolo.api.schemas.fuel import ImportOut, RowProblem
 from nafolo.fuel.operations import import_operations
@@ -41,6 +42,7 @@ def _names(files: list[UploadFile]) -> list[str]:
 def import_file(
     ledger: LedgerDep,
     network: NetworkDep,
+    user: ActorDep,
     response: Response,
     files: Annotated[
         list[UploadFile], File(description="One .xlsx workbook or <sheet>.csv files.")
@@ -48,7 +50,9 @@ def import_file(
     skip_invalid: Annotated[
         bool, Form(description="Record the good rows; list the others in `rejected`.")
     ] = False,
-    actor: Annotated[str, Form(min_length=1, max_length=100)] = "import",
+    actor: Annotated[
+        str, Form(min_length=1, max_length=100, description="Ignored: the signed-in user acts.")
+    ] = "import",
 ) -> ImportOut:
     names = _names(files)
     with tempfile.TemporaryDirectory(prefix="nafolo-import-") as folder:
@@ -62,7 +66,7 @@ def import_file(
             ledger,
             network,
             skip_invalid=skip_invalid,
-            actor=actor,
+            actor=user,
         )
     if report.entries_written == 0:
         response.status_code = 200

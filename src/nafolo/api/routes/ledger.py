@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Connection
 
-from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, aware
+from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, UserDep, aware
 from nafolo.api.problems import ProblemError, field_error, ledger_problem, unknown
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.ledger import BalanceOut, CorrectionIn, EntryOut, VerificationOut
 from nafolo.api.streaming import stream_text
+from nafolo.auth.roles import Permission
+from nafolo.auth.web import needs
 from nafolo.ledger import EntriesRefusedError, Entry, Ledger, NotFoundError
 from nafolo.store import ACCOUNT_KINDS, DOMAINS, accounts, commodities
 
@@ -144,15 +146,27 @@ def get_entry(ledger: LedgerDep, seq: Annotated[int, Path(ge=1)]) -> EntryOut:
     "/entries/{seq}/correction",
     status_code=201,
     summary="Reverse an entry with a linked correction",
+    openapi_extra=needs(Permission.LEDGER_CORRECT),
 )
 def correct_entry(
-    ledger: LedgerDep, seq: Annotated[int, Path(ge=1)], correction: CorrectionIn
+    ledger: LedgerDep, seq: Annotated[int, Path(ge=1)], correction: CorrectionIn, user: UserDep
 ) -> EntryOut:
-    """Appends a `correction` entry moving the same quantity back; an entry is corrected once."""
-    _entry(ledger, seq)
+    """Appends a `correction` entry moving the same quantity back; an entry is corrected once.
+    The corrector is the signed-in user (the body's `actor` is ignored), who may not correct
+    an entry they recorded themselves (403 `separation-of-duties`)."""
+    original = _entry(ledger, seq)
+    if original.actor.casefold() == user.username.casefold():
+        message = f"{user.username} recorded entry {seq} and cannot correct it"
+        raise ProblemError(
+            403,
+            "separation-of-duties",
+            message,
+            title="Separation of duties",
+            rule="whoever records an entry cannot correct it",
+        )
     try:
         entry = ledger.correct(
-            seq, correction.actor, correction.reason, document_ref=correction.document_ref
+            seq, user.username, correction.reason, document_ref=correction.document_ref
         )
     except EntriesRefusedError as error:
         location = {"seq": "path"}

@@ -32,6 +32,7 @@ from nafolo.fuel.operations.inputs import (
 )
 from nafolo.fuel.operations.journal import Journal
 from nafolo.fuel.operations.liftings import lifting_entries
+from nafolo.fuel.operations.loss_approvals import LossApproval, LossApprovals, LossWriteOff
 from nafolo.fuel.operations.openings import opening_entries
 from nafolo.fuel.operations.receipts import receipt_entries
 from nafolo.fuel.operations.tables import convoy_events
@@ -185,6 +186,15 @@ class FuelOperations:
         drafts, variance = self.dip_entries(dip, journal)
         result = self._append("dip", dip.document_ref, drafts)
         return result.model_copy(update={"variance": variance_out(variance)})
+
+    def approve_loss_write_off(self, document_ref: str, actor: str, note: str = "") -> LossApproval:
+        """Approve writing off the transit loss above tolerance of receipt `document_ref`; refused
+        when `actor` recorded that receipt (separation of duties)."""
+        return LossApprovals(self.ledger.engine).approve(document_ref, actor, note)
+
+    def loss_write_offs(self, *, pending_only: bool = False) -> list[LossWriteOff]:
+        """Transit losses above tolerance and whether their write-off is approved."""
+        return LossApprovals(self.ledger.engine).write_offs(pending_only=pending_only)
 
     # ---- checks shared with the importer -------------------------------------------------------
 
