@@ -1,0 +1,105 @@
+"""/api/gold/imports: register lots (and their sealed samples and assays) from an uploaded .xlsx
+workbook or its sheets as CSV files, all or nothing: any bad row and nothing is recorded, every
+bad row is listed (sheet, row, column, reason) in the problem+json body. `skip_invalid` records
+the good rows instead. The template to fill in is at /api/gold/imports/template."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+
+from nafolo.api.deps import ActorDep, EngineDep
+from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError, field_error
+from nafolo.api.routes.gold_common import XLSX_MEDIA_TYPE, gold_call
+from nafolo.api.schemas.gold import GoldImportOut, RowProblemOut
+
+router = APIRouter(prefix="/gold/imports", tags=["gold lots"])
+
+UPLOAD_CHUNK = 1024 * 1024
+
+
+def _names(files: list[UploadFile]) -> list[str]:
+    """Each upload's plain file name; refused unless one .xlsx or one or more .csv files."""
+    names = [PurePath(f.filename or "").name for f in files]
+    suffixes = {PurePath(n).suffix.lower() for n in names}
+    workbook = len(names) == 1 and suffixes == {".xlsx"}
+    sheets = suffixes == {".csv"} and len(set(names)) == len(names) and all(n for n in names)
+    if not (workbook or sheets):
+        message = "send one .xlsx workbook, or one .csv file per sheet named <sheet>.csv"
+        raise ProblemError(422, "validation", message, [field_error(["body", "files"], message)])
+    return names
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Import lots, samples and assays",
+    responses={422: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}},
+)
+def import_file(
+    engine: EngineDep,
+    actor: ActorDep,
+    response: Response,
+    files: Annotated[
+        list[UploadFile], File(description="One .xlsx workbook or <sheet>.csv files.")
+    ],
+    skip_invalid: Annotated[
+        bool, Form(description="Record the good rows; list the others in `rejected`.")
+    ] = False,
+) -> GoldImportOut:
+    from nafolo.gold.service import import_gold
+
+    names = _names(files)
+    with tempfile.TemporaryDirectory(prefix="nafolo-gold-import-") as folder:
+        for upload, name in zip(files, names, strict=True):
+            with (Path(folder) / name).open("wb") as out:
+                while chunk := upload.file.read(UPLOAD_CHUNK):
+                    out.write(chunk)
+        workbook = PurePath(names[0]).suffix.lower() == ".xlsx"
+        with gold_call():
+            report = import_gold(
+                engine,
+                Path(folder) / names[0] if workbook else Path(folder),
+                actor=actor,
+                skip_invalid=skip_invalid,
+            )
+    if report.lots + report.samples + report.assays == 0:
+        response.status_code = 200
+    return GoldImportOut(
+        source=", ".join(names),
+        lots=report.lots,
+        received=report.received,
+        samples=report.samples,
+        assays=report.assays,
+        exchanged=report.exchanged,
+        awaiting_umpire=list(report.awaiting_umpire),
+        rejected_rows=len({(p.sheet, p.row) for p in report.rejected}),
+        rejected=[
+            RowProblemOut(sheet=p.sheet, row=p.row, column=p.column, message=p.message)
+            for p in report.rejected
+        ],
+    )
+
+
+@router.get(
+    "/template",
+    summary="Blank lots/assays workbook",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+def template() -> Response:
+    """Headers, units row, an example row per sheet and a README sheet explaining each column."""
+    from nafolo.gold.service import write_gold_template
+
+    with tempfile.TemporaryDirectory(prefix="nafolo-gold-template-") as folder:
+        path = Path(folder) / "gold-lots-template.xlsx"
+        write_gold_template(path)
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="gold-lots-template.xlsx"'},
+    )
