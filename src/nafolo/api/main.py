@@ -3,29 +3,71 @@ fuel network behind one FastAPI app (OpenAPI at /docs)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 
 from nafolo import __version__
 from nafolo.api.deps import AppState
 from nafolo.api.problems import install_problem_handlers
-from nafolo.api.routes import fuel_operations, fuel_readmodels, imports, ledger, network, plans
+from nafolo.api.routes import (
+    fuel_losses,
+    fuel_operations,
+    fuel_readmodels,
+    gold_assays,
+    gold_balances,
+    gold_bars,
+    gold_depositors,
+    gold_imports,
+    gold_lots,
+    gold_refining,
+    gold_reports,
+    imports,
+    ledger,
+    network,
+    plans,
+    reports,
+)
+from nafolo.auth.roles import Permission
+from nafolo.auth.routes import auth_api_router, auth_router
+from nafolo.auth.users import UserStore
+from nafolo.auth.web import assign_permissions, enforce_route_permission, install_auth_handlers
 from nafolo.fuel.network.model import Network
 from nafolo.ledger import Ledger
 from nafolo.settings import Settings
 from nafolo.store import create_engine
+from nafolo.web import install_web
 
 API_PREFIX = "/api"
-ROUTERS = (
-    ledger.router,
-    network.router,
-    plans.router,
-    fuel_operations.router,
-    fuel_readmodels.router,
-    imports.router,
+P = Permission
+ROUTERS: tuple[APIRouter | tuple[APIRouter, Permission, Permission], ...] = (
+    (auth_api_router, P.VIEW, P.VIEW),
+    (ledger.router, P.VIEW, P.LEDGER_VERIFY),
+    (network.router, P.VIEW, P.PLAN),
+    (plans.router, P.VIEW, P.PLAN),
+    (fuel_operations.router, P.VIEW, P.FUEL_OPERATE),
+    (fuel_losses.router, P.VIEW, P.FUEL_APPROVE_LOSS),
+    (fuel_readmodels.router, P.VIEW, P.VIEW),
+    (imports.router, P.VIEW, P.FUEL_OPERATE),
+    (reports.router, P.REPORTS, P.REPORTS),
+    (gold_depositors.router, P.VIEW, P.COMPLIANCE),
+    (gold_lots.router, P.VIEW, P.GOLD_INTAKE),
+    (gold_imports.router, P.VIEW, P.GOLD_INTAKE),
+    (gold_assays.router, P.VIEW, P.LAB_ASSAY),
+    (gold_refining.router, P.VIEW, P.REFINE),
+    (gold_bars.router, P.VIEW, P.VAULT),
+    (gold_reports.router, P.REPORTS, P.REPORTS),
+    (gold_balances.router, P.VIEW, P.REFINE),
 )
+"""Each router with the permission its reads (GET, HEAD) and its writes need; a route may declare
+its own (`openapi_extra=nafolo.auth.web.needs(...)`). A bare router's writes need ADMIN_USERS."""
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 DESCRIPTION = """\
 Nafolo's REST API: the hash-chained ledger, the fuel network, plans, fuel operations and their
@@ -43,7 +85,13 @@ def create_app(settings: Settings | None = None, *, network: Network | None = No
     """
     settings = settings or Settings()
     engine = create_engine(settings.database_url)
-    state = AppState(settings=settings, engine=engine, ledger=Ledger(engine), network=network)
+    state = AppState(
+        settings=settings,
+        engine=engine,
+        ledger=Ledger(engine),
+        users=UserStore(engine),
+        network=network,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +106,30 @@ def create_app(settings: Settings | None = None, *, network: Network | None = No
     )
     app.state.nafolo = state
     install_problem_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+    install_auth_handlers(app)
+    include_api_routers(app, ROUTERS)
+    app.include_router(auth_router)
+    install_web(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
     return app
+
+
+def include_api_routers(
+    app: FastAPI, routers: tuple[APIRouter | tuple[APIRouter, Permission, Permission], ...]
+) -> None:
+    """Mount each router under /api behind the one permission check (see `ROUTERS`)."""
+    for entry in routers:
+        router, read, write = entry if isinstance(entry, tuple) else (entry, P.VIEW, P.ADMIN_USERS)
+        assign_permissions(router.routes, read, write)
+        app.include_router(
+            router, prefix=API_PREFIX, dependencies=[Depends(enforce_route_permission)]
+        )

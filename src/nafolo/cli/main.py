@@ -7,8 +7,11 @@ import typer
 from nafolo import __version__
 from nafolo.cli.db import db_app
 from nafolo.cli.fuel import fuel_app
+from nafolo.cli.gold import gold_app
 from nafolo.cli.ledger import ledger_app
+from nafolo.cli.report import report_app
 from nafolo.cli.serve import serve
+from nafolo.cli.user import user_app
 
 app = typer.Typer(
     name="nafolo",
@@ -17,8 +20,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(fuel_app, name="fuel")
+app.add_typer(gold_app, name="gold")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(report_app, name="report")
+app.add_typer(user_app, name="user")
 app.command("serve")(serve)
 
 
