@@ -6,6 +6,7 @@ import typer
 
 from nafolo import __version__
 from nafolo.cli.db import db_app
+from nafolo.cli.demo import demo
 from nafolo.cli.fuel import fuel_app
 from nafolo.cli.gold import gold_app
 from nafolo.cli.ledger import ledger_app
@@ -26,6 +27,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(report_app, name="report")
 app.add_typer(user_app, name="user")
 app.command("serve")(serve)
+app.command("demo")(demo)
 
 
 @app.command()
