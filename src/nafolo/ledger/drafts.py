@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json.encoder
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from json.encoder import encode_basestring_ascii as _json_string
+from itertools import chain, compress, repeat
 
 from nafolo.ledger.canonical import attributes_json, format_timestamp, plain_attributes
 from nafolo.ledger.model import Commodity, EntryDraft, EntryProblem
@@ -36,7 +38,6 @@ class CheckedDraft:
     document_ref: str | None
     idempotency_key: str | None
     attributes_json: str
-    attributes: dict[str, object]
     corrects: int | None = None
 
 
@@ -82,34 +83,65 @@ def _ok_text(value: object) -> bool:
 
 
 def _ok_optional_text(value: object) -> bool:
-    return value is None or _ok_text(value)
+    """Absent, or acceptable text; printable text (most of it) skips the regular expression."""
+    if value is None:
+        return True
+    return (
+        type(value) is str
+        and 0 < len(value) <= TEXT_LIMIT
+        and (value.isprintable() or _SAFE_TEXT(value) is not None)
+        and not value.isspace()
+    )
 
 
-class _Accepted:
-    """Values already found well-formed (codes, kinds, actors repeat from draft to draft)."""
+class _Accepted(set[str]):
+    """Values already found well-formed (codes, kinds, actors repeat from draft to draft).
+
+    Membership is tested inline in `_checked_fast` (a set lookup); `learn` checks a new value.
+    """
 
     LIMIT = 4096
 
-    def __init__(self, accepts: Callable[[object], bool]) -> None:
+    def __init__(self, accepts: Callable[[str], bool]) -> None:
+        super().__init__()
         self._accepts = accepts
-        self._seen: set[str] = set()
 
-    def __call__(self, value: object) -> bool:
-        if type(value) is str and value in self._seen:
-            return True
-        if not self._accepts(value):
+    def learn(self, value: object) -> bool:
+        if type(value) is not str or not self._accepts(value):
             return False
-        if len(self._seen) >= self.LIMIT:
-            self._seen.clear()
-        self._seen.add(value)  # type: ignore[arg-type]  # _accepts checked it is a str
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self.add(value)
         return True
 
 
-_known_commodity = _Accepted(lambda v: type(v) is str and _COMMODITY(v) is not None)
-_known_code = _Accepted(lambda v: type(v) is str and _CODE(v) is not None)
-_known_kind = _Accepted(lambda v: type(v) is str and _KIND(v) is not None and v != CORRECTION_KIND)
-_known_text = _Accepted(_ok_text)
-_JSON_CONSTANTS: dict[object, str] = {True: "true", False: "false", None: "null"}
+_known_commodities = _Accepted(lambda v: _COMMODITY(v) is not None)
+_known_codes = _Accepted(lambda v: _CODE(v) is not None)
+_known_kinds = _Accepted(lambda v: _KIND(v) is not None and v != CORRECTION_KIND)
+_known_texts = _Accepted(_ok_text)
+_SCALAR_TYPES = (str, int, bool, type(None))
+
+
+def _json_encoder() -> Callable[[dict[str, object]], str]:
+    """`canonical.attributes_json` for plain attributes, through the C encoder when available.
+
+    The same encoder `json.dumps(value, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=True)` builds for every call, built once.
+    """
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_encoder is None:
+        return attributes_json
+    encode = make_encoder(
+        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", True, False, True
+    )
+
+    def encoded(plain: dict[str, object]) -> str:
+        return "".join(encode(plain, 0))
+
+    return encoded
+
+
+_encode_json = _json_encoder()
 
 
 def _flat_attributes(attributes: object) -> tuple[dict[str, object], str] | None:
@@ -121,56 +153,58 @@ def _flat_attributes(attributes: object) -> tuple[dict[str, object], str] | None
         return None
     if not attributes:
         return {}, "{}"
-    plain: dict[str, object] = {}
-    parts = []
-    for key, value in sorted(attributes.items()):
+    plain = dict(attributes)
+    for key, value in attributes.items():
+        kind = type(value)
         if type(key) is not str:
             return None
-        kind = type(value)
         if kind is Decimal:
             if not value.is_finite():
                 return None
-            text = str(value)
-            plain[key] = text
-            parts.append(f"{_json_string(key)}:{_json_string(text)}")
-        elif kind is str:
-            plain[key] = value
-            parts.append(f"{_json_string(key)}:{_json_string(value)}")
-        elif kind is int:
-            plain[key] = value
-            parts.append(f"{_json_string(key)}:{int.__repr__(value)}")
-        elif value is None or kind is bool:
-            plain[key] = value
-            parts.append(f"{_json_string(key)}:{_JSON_CONSTANTS[value]}")
-        else:
+            plain[key] = str(value)
+        elif kind not in _SCALAR_TYPES:
             return None
-    return plain, "{" + ",".join(parts) + "}"
+    return plain, _encode_json(plain)
 
 
 def _utc_text(moment: datetime) -> str:
-    """`format_timestamp` for a UTC datetime, without converting it again."""
-    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    """`format_timestamp` for a `datetime` (not a subclass) in UTC, without converting it again."""
+    text = moment.isoformat()
+    if len(text) == 25:  # no microseconds: 'YYYY-MM-DDTHH:MM:SS+00:00'
+        return text[:19] + ".000000Z"
+    return text[:26] + "Z"
 
 
 def _checked_fast(row: int, draft: EntryDraft) -> CheckedDraft | None:
     """The common case, all fields well-formed, checked cheaply; None sends to the full check."""
-    quantity, effective = draft.quantity, draft.effective_at
-    if not (
-        type(quantity) is Decimal
-        and quantity.is_finite()
-        and quantity > 0
-        and _known_commodity(draft.commodity)
-        and _known_code(draft.from_account)
-        and _known_code(draft.to_account)
-        and draft.from_account != draft.to_account
-        and _known_kind(draft.kind)
-        and isinstance(effective, datetime)
-        and effective.tzinfo is not None
-        and 1970 <= effective.year <= 9998
-        and _known_text(draft.actor)
-        and _ok_optional_text(draft.document_ref)
-        and _ok_optional_text(draft.idempotency_key)
-    ):
+    quantity, effective, commodity = draft.quantity, draft.effective_at, draft.commodity
+    source, target, kind, actor = draft.from_account, draft.to_account, draft.kind, draft.actor
+    str_ = str
+    try:
+        well_formed = (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity > 0
+            and type(effective) is datetime
+            and effective.tzinfo is not None
+            and 1970 <= effective.year <= 9998
+            and type(commodity) is str_
+            and (commodity in _known_commodities or _known_commodities.learn(commodity))
+            and type(source) is str_
+            and (source in _known_codes or _known_codes.learn(source))
+            and type(target) is str_
+            and (target in _known_codes or _known_codes.learn(target))
+            and source != target
+            and type(kind) is str_
+            and (kind in _known_kinds or _known_kinds.learn(kind))
+            and type(actor) is str_
+            and (actor in _known_texts or _known_texts.learn(actor))
+            and _ok_optional_text(draft.document_ref)
+            and _ok_optional_text(draft.idempotency_key)
+        )
+    except TypeError:  # an unhashable value where a code belongs: the full check names it
+        return None
+    if not well_formed:
         return None
     flat = _flat_attributes(draft.attributes)
     if flat is None:
@@ -182,18 +216,17 @@ def _checked_fast(row: int, draft: EntryDraft) -> CheckedDraft | None:
     moment = effective if effective.tzinfo is UTC else effective.astimezone(UTC)
     return CheckedDraft(
         row,
-        draft.commodity,
+        commodity,
         quantity,
-        draft.from_account,
-        draft.to_account,
-        draft.kind,
+        source,
+        target,
+        kind,
         _utc_text(moment),
         moment,
-        draft.actor,
+        actor,
         draft.document_ref,
         draft.idempotency_key,
         flat[1],
-        flat[0],
     )
 
 
@@ -276,7 +309,6 @@ def check_draft(row: int, draft: EntryDraft) -> CheckedDraft | list[EntryProblem
         document_ref=draft.document_ref,
         idempotency_key=draft.idempotency_key,
         attributes_json=attributes_json(attributes),
-        attributes=attributes,
     )
 
 
@@ -292,3 +324,207 @@ def quantity_minor(quantity: Decimal, commodity: Commodity) -> int | str:
     if minor >= 2**63:
         return f"{quantity} is too large"
     return minor
+
+
+@dataclass(slots=True)
+class Batch:
+    """Drafts in stored form column by column (one list per field, in draft order).
+
+    The append hot path works on whole columns (C-level `map`, `zip`, `set`), not on
+    one object per draft; `drafts()` gives the per-draft form the general path uses.
+    """
+
+    commodity: list[str]
+    quantity: list[Decimal]
+    from_account: list[str]
+    to_account: list[str]
+    kind: list[str]
+    effective_at: list[str]
+    effective_moment: list[datetime]
+    actor: list[str]
+    document_ref: list[str | None]
+    idempotency_key: list[str | None]
+    attributes_json: list[str]
+    corrects: list[int | None]
+
+    def __len__(self) -> int:
+        return len(self.commodity)
+
+    @classmethod
+    def of(cls, checked: Sequence[CheckedDraft]) -> Batch:
+        """The columns of drafts already checked one by one."""
+        return cls(
+            *(
+                [getattr(draft, name) for draft in checked]
+                for name in (
+                    "commodity", "quantity", "from_account", "to_account", "kind",
+                    "effective_at", "effective_moment", "actor", "document_ref",
+                    "idempotency_key", "attributes_json", "corrects",
+                )
+            )
+        )  # fmt: skip
+
+    def drafts(self) -> list[CheckedDraft]:
+        """One `CheckedDraft` per row (row = position in the batch)."""
+        return [
+            CheckedDraft(row, *fields)
+            for row, fields in enumerate(
+                zip(
+                    self.commodity, self.quantity, self.from_account, self.to_account, self.kind,
+                    self.effective_at, self.effective_moment, self.actor, self.document_ref,
+                    self.idempotency_key, self.attributes_json, self.corrects,
+                    strict=True,
+                )
+            )
+        ]  # fmt: skip
+
+
+_DRAFT_COLUMNS = operator.attrgetter(
+    "commodity", "quantity", "from_account", "to_account", "kind", "effective_at", "actor",
+    "document_ref", "idempotency_key", "attributes",
+)  # fmt: skip
+_NONE = type(None)
+_STR_ONLY = {str}
+_OPTIONAL_STR = {str, _NONE}
+_ATTRIBUTE_VALUE_TYPES = {str, int, bool, _NONE, Decimal}
+_TZINFO = operator.attrgetter("tzinfo")
+_YEAR = operator.attrgetter("year")
+
+
+def _attributes_encoder() -> Callable[[dict[str, object], int], Sequence[str]] | None:
+    """The C JSON encoder of `attributes_json`, turning Decimals into their string as it goes.
+
+    `json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=True)` runs this
+    very encoder; a Decimal is not JSON, so the encoder asks `default`, `Decimal.__str__`,
+    and writes the string it returns, which is what `plain_attributes` would have put there.
+    """
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_encoder is None:
+        return None
+    encoder: Callable[[dict[str, object], int], Sequence[str]] = make_encoder(
+        None, Decimal.__str__, json.encoder.encode_basestring_ascii, None, ":", ",", True,
+        False, True,
+    )  # fmt: skip
+    return encoder
+
+
+_encode_attributes = _attributes_encoder()
+
+
+def _known_all(values: set[str], accepted: _Accepted) -> bool:
+    """Every value in `values` is text of the accepted form (learning the new ones)."""
+    return values <= accepted or all(v in accepted or accepted.learn(v) for v in values)
+
+
+def _optional_texts_ok(column: Sequence[object]) -> bool:
+    """Every value absent or acceptable text: the printable case, checked for all at once."""
+    types = set(map(type, column))
+    if not types <= _OPTIONAL_STR:
+        return False
+    texts = [v for v in column if v is not None] if _NONE in types else column
+    if not texts:
+        return True
+    return (
+        min(map(len, texts)) > 0  # type: ignore[arg-type]
+        and max(map(len, texts)) <= TEXT_LIMIT  # type: ignore[arg-type]
+        and (joined := "".join(texts)).isprintable()  # type: ignore[arg-type]
+        # printable whitespace is the space alone: without one, no text is blank
+        and (" " not in joined or not any(map(str.isspace, texts)))  # type: ignore[arg-type]
+    )
+
+
+def check_batch(drafts: Sequence[EntryDraft]) -> Batch | None:
+    """The drafts in stored form, checked column by column; None unless all are plainly well
+    formed (then `check_drafts`, one by one, finds and names every problem).
+
+    Accepts exactly what `check_drafts` accepts without problems, and gives the same stored
+    form (tests/ledger pin it), for the common drafts: codes, kinds and actors already seen or
+    well formed, printable texts, quantities as Decimals, `datetime` effective times, flat
+    attributes of str, int, bool, None or finite Decimals, idempotency keys unique in the batch.
+    """
+    if not drafts or _encode_attributes is None:
+        return None
+    try:
+        columns = list(zip(*map(_DRAFT_COLUMNS, drafts), strict=True))
+    except AttributeError:
+        return None
+    commodity, quantity, source, target, kind, effective, actor, document, key, attributes = columns
+    try:
+        well_formed = (
+            set(map(type, commodity)) == _STR_ONLY
+            and set(map(type, source)) == _STR_ONLY
+            and set(map(type, target)) == _STR_ONLY
+            and set(map(type, kind)) == _STR_ONLY
+            and set(map(type, actor)) == _STR_ONLY
+            and _known_all(set(commodity), _known_commodities)
+            and _known_all(set(source).union(target), _known_codes)
+            and _known_all(set(kind), _known_kinds)
+            and _known_all(set(actor), _known_texts)
+            and not any(map(operator.eq, source, target))
+            and set(map(type, quantity)) == {Decimal}
+            and all(map(Decimal.is_finite, quantity))
+            and min(quantity) > 0
+            and set(map(type, effective)) == {datetime}
+            and _optional_texts_ok(document)
+            and _optional_texts_ok(key)
+        )
+    except TypeError:  # an unhashable value where a code belongs: the full check names it
+        return None
+    if not well_formed:
+        return None
+    zones = set(map(_TZINFO, effective))
+    if None in zones or min(map(_YEAR, effective)) < 1970 or max(map(_YEAR, effective)) > 9998:
+        return None
+    keys = [k for k in key if k is not None]
+    if len(set(keys)) != len(keys):
+        return None
+    texts = _attributes_json(attributes)
+    if texts is None:
+        return None
+    moments = (
+        effective if zones == {UTC} else list(map(datetime.astimezone, effective, repeat(UTC)))
+    )
+    return Batch(
+        list(commodity),
+        list(quantity),
+        list(source),
+        list(target),
+        list(kind),
+        _utc_texts(moments),
+        list(moments),
+        list(actor),
+        list(document),
+        list(key),
+        texts,
+        [None] * len(commodity),
+    )
+
+
+def _utc_texts(moments: Sequence[datetime]) -> list[str]:
+    """`format_timestamp` of each aware UTC `datetime` (not a subclass), from `isoformat()`:
+    'YYYY-MM-DDTHH:MM:SS+00:00', or 'YYYY-MM-DDTHH:MM:SS.ffffff+00:00' with microseconds."""
+    texts = list(map(datetime.isoformat, moments))
+    lengths = set(map(len, texts))
+    if lengths == {25}:
+        return list(map("%.19s.000000Z".__mod__, texts))
+    if lengths == {32}:
+        return list(map("%.26sZ".__mod__, texts))
+    return [t[:26] + "Z" if len(t) == 32 else t[:19] + ".000000Z" for t in texts]
+
+
+def _attributes_json(attributes: Sequence[object]) -> list[str] | None:
+    """Canonical JSON of each draft's attributes, if every one is a flat dict of plain values."""
+    assert _encode_attributes is not None
+    if set(map(type, attributes)) != {dict}:
+        return None
+    mappings: Sequence[dict[str, object]] = attributes  # type: ignore[assignment]
+    values = list(chain.from_iterable(map(dict.values, mappings)))
+    types = list(map(type, values))
+    if not set(types) <= _ATTRIBUTE_VALUE_TYPES:
+        return None
+    if not set(map(type, chain.from_iterable(mappings))) <= _STR_ONLY:
+        return None
+    decimals = compress(values, map(operator.is_, types, repeat(Decimal)))
+    if not all(map(Decimal.is_finite, decimals)):  # type: ignore[arg-type]
+        return None
+    return list(map("".join, map(_encode_attributes, mappings, repeat(0))))

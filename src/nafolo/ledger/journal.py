@@ -5,18 +5,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import os
 import uuid
+from binascii import hexlify
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine, Row
 
 from nafolo.ledger import chain
@@ -31,13 +33,16 @@ from nafolo.ledger.drafts import (
     CODE_PATTERN,
     COMMODITY_PATTERN,
     CORRECTION_KIND,
+    Batch,
     CheckedDraft,
+    check_batch,
     check_drafts,
     quantity_minor,
     text_problem,
 )
 from nafolo.ledger.model import (
     Account,
+    AppendedEntries,
     Balance,
     ChainHead,
     Commodity,
@@ -83,7 +88,9 @@ _LOOKUP_CHUNK = 500
 _MINOR_LIMIT = 2**63
 _COPY_FROM = 16
 """Batches of at least this many entries go into PostgreSQL with COPY rather than INSERT."""
-_PREFIX = FORMAT + SEPARATOR
+_COMMODITY_OF = operator.attrgetter("commodity")
+_SOURCE_OF = operator.attrgetter("from_account")
+_TARGET_OF = operator.attrgetter("to_account")
 _ENTRY_COLUMNS = tuple(column.name for column in ledger_entries.columns)
 _COPY_ENTRIES = f"COPY ledger_entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
 
@@ -200,32 +207,50 @@ class Ledger:
 
     # ---- writing --------------------------------------------------------------------------
 
-    def append(self, drafts: Sequence[EntryDraft]) -> list[Entry]:
+    def append(self, drafts: Sequence[EntryDraft]) -> Sequence[Entry]:
         """Record `drafts` in one transaction, all or nothing; returns the entries in draft order.
 
         A draft whose idempotency key is already recorded with the same content returns the
         original entry and writes nothing; with different content the batch is refused.
         Raises `EntriesRefusedError` listing every problem (field and position in the batch).
+        The entries returned are built when first read (`AppendedEntries`).
         """
-        checked, problems = check_drafts(drafts)
-        if problems:
-            raise EntriesRefusedError(problems)
-        if not checked:
-            return []
+        if not isinstance(drafts, list | tuple):
+            drafts = list(drafts)  # read once: the column check and the full check both read it
+        batch = check_batch(drafts)
+        prepared = None if batch is None else self._prepared(batch)
+        if batch is None or prepared is None:
+            checked, problems = check_drafts(drafts)
+            if problems:
+                raise EntriesRefusedError(problems)
+            if not checked:
+                return []
         # Optimistic first: fresh keys are the rule, and the unique index refuses a recorded
         # one; on PostgreSQL a small batch chains onto the last head this ledger wrote, and the
         # seq primary key and a conditional head update refuse it if another writer moved the
         # head. Either refusal rolls the attempt back, and the batch is redone under the head
         # lock, looking the keys up first.
-        hint = self._head_hint if self._postgres and len(checked) < _COPY_FROM else None
-        if hint is not None or any(c.idempotency_key is not None for c in checked):
+        count = len(drafts)
+        hint = self._head_hint if self._postgres and count < _COPY_FROM else None
+        if batch is not None and prepared is not None:
+            if hint is None and batch.idempotency_key.count(None) == count:
+                with self._write_driver() as dbapi:
+                    return self._write_batch(dbapi, self._lock_head(dbapi), batch, *prepared)
             try:
-                with self._write() as connection:
-                    return self._append_checked(connection, checked, look_up_keys=False, head=hint)
+                with self._write_driver() as dbapi:
+                    head = hint or self._lock_head(dbapi)
+                    return self._write_batch(dbapi, head, batch, *prepared)
             except self._retryable:
                 pass
-        with self._write() as connection:
-            return self._append_checked(connection, checked)
+            checked = batch.drafts()
+        elif hint is not None or any(c.idempotency_key is not None for c in checked):
+            try:
+                with self._write_driver() as dbapi:
+                    return self._append_checked(dbapi, checked, look_up_keys=False, head=hint)
+            except self._retryable:
+                pass
+        with self._write_driver() as dbapi:
+            return self._append_checked(dbapi, checked)
 
     def correct(
         self, seq: int, actor: str, reason: str, *, document_ref: str | None = None
@@ -277,89 +302,183 @@ class Ledger:
                 document_ref=document_ref,
                 idempotency_key=None,
                 attributes_json=attributes_json({"reason": reason}),
-                attributes={"reason": reason},
                 corrects=seq,
             )
-            return self._append_checked(connection, [reversal])[0]
+            return self._append_checked(_driver(connection), [reversal])[0]
 
     def _append_checked(
         self,
-        connection: Connection,
+        dbapi: Any,
         checked: list[CheckedDraft],
         *,
         look_up_keys: bool = True,
         head: ChainHead | None = None,
-    ) -> list[Entry]:
-        """Append under the head lock, or, given the expected `head`, refuse if it moved."""
+    ) -> Sequence[Entry]:
+        """Append under the head lock, or, given the expected `head`, refuse if it moved.
+
+        The general path: references read if not cached, idempotency keys looked up (unless
+        `look_up_keys` is false and nothing was refused), each problem named. `dbapi` is the
+        driver's connection, inside the write transaction.
+        """
         if head is None:
-            head = self._lock_head(connection)
-        minors, problems = self._resolve_references(connection, checked)
+            head = self._lock_head(dbapi)
+        minors, problems = self._resolve_references(dbapi, checked)
         keys = [c.idempotency_key for c in checked if c.idempotency_key is not None]
         look_up_keys = look_up_keys or bool(problems)
-        recorded = self._rows_by_key(connection, keys) if keys and look_up_keys else {}
+        recorded = self._rows_by_key(dbapi, keys) if keys and look_up_keys else {}
         results: dict[int, Entry] = {}
-        fresh: list[tuple[CheckedDraft, int]] = []
+        fresh: list[CheckedDraft] = []
+        fresh_minors: list[int] = []
         for draft, minor in zip(checked, minors, strict=True):
             if minor is None:
                 continue
             original = recorded.get(draft.idempotency_key) if draft.idempotency_key else None
             if original is None:
-                fresh.append((draft, minor))
+                fresh.append(draft)
+                fresh_minors.append(minor)
                 continue
-            differing = [
-                f for f in _COMPARED_FIELDS if _stored(draft, minor, f) != original._mapping[f]
-            ]
+            differing = [f for f in _COMPARED_FIELDS if _stored(draft, minor, f) != original[f]]
             if differing:
                 problems.append(
                     EntryProblem(
                         draft.row,
                         "idempotency_key",
-                        f"{draft.idempotency_key!r} was recorded as entry {original.seq} with "
+                        f"{draft.idempotency_key!r} was recorded as entry {original['seq']} with "
                         f"different {', '.join(differing)}; refusing the replay",
                     )
                 )
             else:
-                results[draft.row] = self._entry_from_row(original)
+                results[draft.row] = self._entry_from_mapping(original)
         if problems:
             raise EntriesRefusedError(sorted(problems, key=lambda p: (p.row or 0, p.field)))
         if not fresh:
             return [results[draft.row] for draft in checked]
-        entries: list[Entry] = []
-        deltas: dict[tuple[str, str], int] = defaultdict(int)
-        rows = self._chain_rows(head, fresh, entries, deltas)
-        self._write_rows(connection, rows, len(fresh), entries, deltas)
-        self._head_hint = ChainHead(entries[-1].seq, entries[-1].hash)
+        formats = {code: _quantity_format(c.scale) for code, c in self._commodities.items()}
+        quantities = [
+            pattern % divmod(minor, unit) if unit > 1 else pattern % minor
+            for minor, (unit, pattern) in zip(
+                fresh_minors, map(formats.__getitem__, (d.commodity for d in fresh)), strict=True
+            )
+        ]
+        entries = self._write_batch(dbapi, head, Batch.of(fresh), fresh_minors, quantities)
         if not results:
             return entries
-        for (draft, _), entry in zip(fresh, entries, strict=True):
+        for draft, entry in zip(fresh, entries, strict=True):
             results[draft.row] = entry
         return [results[draft.row] for draft in checked]
 
-    def _write_rows(
-        self,
-        connection: Connection,
-        rows: Iterator[tuple[Any, ...]],
-        count: int,
-        entries: list[Entry],
-        deltas: dict[tuple[str, str], int],
-    ) -> None:
-        """Insert the entries as `rows` yields them, then move the balances and the head.
-
-        Through the driver's cursor. On PostgreSQL a large batch streams in with COPY (the
-        server stores rows while the next ones are hashed); a small one goes, with the balances
-        and the head, in one statement (one round trip).
+    def _prepared(self, batch: Batch) -> tuple[list[int], list[str]] | None:
+        """Quantities in minor units and as canonical text, for a batch whose commodities
+        and accounts are cached, of one scale, and whose accounts are of the commodity's
+        domain; None for anything else (the general path names any problem).
         """
-        dbapi: Any = connection.connection.driver_connection
+        commodity_of, account_of = self._commodities, self._accounts
+        codes = set(batch.commodity)
+        routes = set(zip(batch.commodity, batch.from_account, batch.to_account, strict=True))
+        if not codes <= commodity_of.keys():
+            return None
+        for commodity, source, target in routes:
+            domain = commodity_of[commodity].domain
+            from_account, to_account = account_of.get(source), account_of.get(target)
+            if from_account is None or to_account is None:
+                return None
+            if from_account.domain != domain or to_account.domain != domain:
+                return None
+        scales = {commodity_of[code].scale for code in codes}
+        if len(scales) != 1:
+            return None
+        scale = scales.pop()
+        scaled = list(map(Decimal.scaleb, batch.quantity, repeat(scale)))
+        minors = list(map(int, scaled))
+        if not all(map(Decimal.__eq__, scaled, minors)) or max(minors) >= _MINOR_LIMIT:
+            return None
+        unit, pattern = _quantity_format(scale)
+        if unit == 1:
+            return minors, list(map(pattern.__mod__, minors))
+        return minors, list(map(pattern.__mod__, map(divmod, minors, repeat(unit))))
+
+    def _write_batch(
+        self,
+        dbapi: Any,
+        head: ChainHead,
+        batch: Batch,
+        minors: list[int],
+        quantities: list[str],
+    ) -> AppendedEntries:
+        """Chain the batch onto `head`, write it, move the balances and the head.
+
+        Column by column: every canonical text but the previous hash comes from one format
+        string (`canonical.canonical_bytes` written out, the batch's `recorded_at` in it), the
+        batch's UUIDs from one draw of randomness; only the chaining itself (SHA-256 of the
+        text and the previous hash) is a loop. Entries are built when first read.
+        """
+        recorded_moment = datetime.now(UTC)
+        recorded_at = format_timestamp(recorded_moment)
+        count = len(minors)
+        seqs = range(head.seq + 1, head.seq + 1 + count)
+        entry_ids = _uuid4_texts(count)
+        documents, keys, corrects = batch.document_ref, batch.idempotency_key, batch.corrects
+        absent = (
+            repeat("")
+            if corrects.count(None) == count
+            else ["" if c is None else c for c in corrects]
+        )
+        template = _CANONICAL.replace("<recorded_at>", recorded_at)
+        texts = map(
+            template.__mod__,
+            zip(
+                seqs, entry_ids, batch.commodity, quantities, batch.from_account,
+                batch.to_account, batch.kind, batch.effective_at, batch.actor,
+                [d or "" for d in documents] if None in documents else documents,
+                [k or "" for k in keys] if None in keys else keys,
+                batch.attributes_json, absent, strict=False,
+            ),
+        )  # fmt: skip
+        digests: list[bytes] = []
+        keep, sha256, previous = digests.append, hashlib.sha256, head.hash.encode()
+        for text in map(str.encode, texts):
+            previous = hexlify(sha256(text + previous).digest())
+            keep(previous)
+        hashes = list(map(bytes.decode, digests))
+        rows = list(
+            zip(
+                seqs, entry_ids, batch.commodity, minors, batch.from_account, batch.to_account,
+                batch.kind, repeat(recorded_at), batch.effective_at, batch.actor, documents, keys,
+                batch.attributes_json, corrects, [head.hash, *hashes[:-1]], hashes,
+            )
+        )  # fmt: skip
+        moved: dict[tuple[str, str, str], int] = {}
+        get = moved.get
+        routes = zip(batch.commodity, batch.from_account, batch.to_account, strict=True)
+        for route, minor in zip(routes, minors, strict=True):
+            moved[route] = get(route, 0) + minor
+        deltas: dict[tuple[str, str], int] = defaultdict(int)
+        for (commodity, source, target), minor in moved.items():
+            deltas[(source, commodity)] -= minor
+            deltas[(target, commodity)] += minor
+        self._write_rows(dbapi, rows, deltas)
+        self._head_hint = ChainHead(rows[-1][0], rows[-1][-1])
+        scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
+        return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
+
+    def _write_rows(
+        self, dbapi: Any, rows: list[tuple[Any, ...]], deltas: dict[tuple[str, str], int]
+    ) -> None:
+        """Insert the entries' `rows`, then move the balances and the head.
+
+        Through the driver's cursor. On PostgreSQL a large batch goes in with COPY; a small
+        one, with the balances and the head, in one statement (one round trip).
+        """
+        last_seq, last_hash = rows[-1][0], rows[-1][-1]
         cursor = dbapi.cursor()
         try:
-            if self._postgres and count < _COPY_FROM:
-                rows = iter(list(rows))
-                balances = _balance_rows(deltas, entries[-1].seq)
+            if self._postgres and len(rows) < _COPY_FROM:
+                balances = _balance_rows(deltas, last_seq)
                 cursor.execute(
-                    _small_batch_sql(count, len(balances)),
+                    _small_batch_sql(len(rows), len(balances)),
                     [value for row in rows for value in row]
                     + [value for row in balances for value in row]
-                    + [entries[-1].seq, entries[-1].hash, entries[0].seq - 1, entries[0].prev_hash],
+                    + [last_seq, last_hash, rows[0][0] - 1, rows[0][-2]],
                 )
                 if cursor.rowcount != 1:
                     raise _HeadMovedError
@@ -370,101 +489,27 @@ class Ledger:
                         copy.write_row(row)
             else:
                 cursor.executemany(self._insert_sql, rows)
-            last = entries[-1]
             with dbapi.pipeline() if self._postgres else nullcontext():
-                cursor.executemany(self._upsert_sql, _balance_rows(deltas, last.seq))
-                cursor.execute(self._head_sql, (last.seq, last.hash))
+                cursor.executemany(self._upsert_sql, _balance_rows(deltas, last_seq))
+                cursor.execute(self._head_sql, (last_seq, last_hash))
         finally:
             cursor.close()
 
-    def _chain_rows(
-        self,
-        head: ChainHead,
-        fresh: list[tuple[CheckedDraft, int]],
-        entries: list[Entry],
-        deltas: dict[tuple[str, str], int],
-    ) -> Iterator[tuple[Any, ...]]:
-        """Rows to insert (in `_ENTRY_COLUMNS` order), one by one, each chained to the last;
-        the entries and the balance changes accumulate in `entries` and `deltas`.
-
-        The canonical text is `canonical.canonical_bytes` written inline (the hot loop).
-        """
-        recorded_moment = datetime.now(UTC)
-        recorded_at = format_timestamp(recorded_moment)
-        seq, prev_hash = head.seq, head.hash
-        random_bytes = os.urandom(16 * len(fresh))
-        formats = {
-            code: (10**c.scale, f"%d.%0{c.scale}d" if c.scale else "%d", -c.scale)
-            for code, c in self._commodities.items()
-        }
-        sha256, make_uuid, make_entry = hashlib.sha256, uuid.UUID, Entry
-        for index, (draft, minor) in enumerate(fresh):
-            seq += 1
-            uid = make_uuid(bytes=random_bytes[16 * index : 16 * index + 16], version=4)
-            entry_id = str(uid)
-            commodity, source, target = draft.commodity, draft.from_account, draft.to_account
-            unit, pattern, exponent = formats[commodity]
-            quantity = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
-            corrects = draft.corrects
-            digest = sha256(
-                f"{_PREFIX}{seq}\x1f{entry_id}\x1f{commodity}\x1f{quantity}\x1f{source}"
-                f"\x1f{target}\x1f{draft.kind}\x1f{recorded_at}\x1f{draft.effective_at}"
-                f"\x1f{draft.actor}\x1f{draft.document_ref or ''}"
-                f"\x1f{draft.idempotency_key or ''}\x1f{draft.attributes_json}"
-                f"\x1f{'' if corrects is None else corrects}\x1f{prev_hash}".encode()
-            ).hexdigest()
-            row = (
-                seq,
-                entry_id,
-                commodity,
-                minor,
-                source,
-                target,
-                draft.kind,
-                recorded_at,
-                draft.effective_at,
-                draft.actor,
-                draft.document_ref,
-                draft.idempotency_key,
-                draft.attributes_json,
-                corrects,
-                prev_hash,
-                digest,
-            )
-            entries.append(
-                make_entry(
-                    seq,
-                    uid,
-                    commodity,
-                    Decimal(minor).scaleb(exponent),
-                    source,
-                    target,
-                    draft.kind,
-                    recorded_moment,
-                    draft.effective_moment,
-                    draft.actor,
-                    draft.document_ref,
-                    draft.idempotency_key,
-                    draft.attributes,
-                    corrects,
-                    prev_hash,
-                    digest,
-                )
-            )
-            deltas[(source, commodity)] -= minor
-            deltas[(target, commodity)] += minor
-            prev_hash = digest
-            yield row
-
     def _resolve_references(
-        self, connection: Connection, checked: list[CheckedDraft]
+        self, dbapi: Any, checked: list[CheckedDraft]
     ) -> tuple[list[int | None], list[EntryProblem]]:
         """Each draft's quantity in minor units (None if refused), and the reference problems."""
-        known_commodities = self._load_commodities(connection, {c.commodity for c in checked})
-        known_accounts = self._load_accounts(
-            connection, {a for c in checked for a in (c.from_account, c.to_account)}
-        )
-        domain_of = {code: account.domain for code, account in known_accounts.items()}
+        commodity_codes = set(map(_COMMODITY_OF, checked))
+        account_codes = set(map(_SOURCE_OF, checked))
+        account_codes.update(map(_TARGET_OF, checked))
+        if not (
+            self._commodities.keys() >= commodity_codes and self._accounts.keys() >= account_codes
+        ):
+            self._cache_references(dbapi, commodity_codes, account_codes)
+        known_commodities, known_accounts = self._commodities, self._accounts
+        domain_of = {
+            code: known_accounts[code].domain for code in account_codes if code in known_accounts
+        }
         problems: list[EntryProblem] = []
         minors: list[int | None] = []
         for draft in checked:
@@ -651,11 +696,11 @@ class Ledger:
     def rebuild_balances(self) -> int:
         """Recompute the balances projection from the journal; returns the number of rows."""
         with self._write() as connection:
-            self._lock_head(connection)
+            self._lock_head(_driver(connection))
             connection.execute(ledger_balances.delete())
             journal = _journal_balances(None)
             rows = connection.execute(sa.select(journal).where(journal.c.quantity_minor != 0)).all()
-            last_seq = self._lock_head(connection).seq
+            last_seq = self._lock_head(_driver(connection)).seq
             if rows:
                 connection.execute(
                     ledger_balances.insert(),
@@ -698,8 +743,31 @@ class Ledger:
             with connection.begin():
                 yield connection
 
-    def _lock_head(self, connection: Connection) -> ChainHead:
-        dbapi: Any = connection.connection.driver_connection
+    @contextmanager
+    def _write_driver(self) -> Iterator[Any]:
+        """A write transaction on the driver's connection: committed, or rolled back on error.
+
+        On SQLite straight from the pool (`BEGIN IMMEDIATE` issued here, as `_write` does through
+        the engine's begin hook), so a one-entry append pays no Core bookkeeping.
+        """
+        if self._postgres:
+            with self._write() as connection:
+                yield _driver(connection)
+            return
+        pooled = self.engine.raw_connection()
+        try:
+            dbapi: Any = pooled.driver_connection
+            dbapi.execute("BEGIN IMMEDIATE")
+            try:
+                yield dbapi
+            except BaseException:
+                dbapi.rollback()
+                raise
+            dbapi.commit()
+        finally:
+            pooled.close()
+
+    def _lock_head(self, dbapi: Any) -> ChainHead:
         cursor = dbapi.cursor()
         try:
             cursor.execute(_LOCK_HEAD if self._postgres else _READ_HEAD)
@@ -725,20 +793,60 @@ class Ledger:
                 self._accounts[row.code] = Account(row.code, row.kind, row.domain, row.name)
         return {c: self._accounts[c] for c in codes if c in self._accounts}
 
-    def _rows_by_key(self, connection: Connection, keys: list[str]) -> dict[str, Row[Any]]:
-        found: dict[str, Row[Any]] = {}
+    def _rows_by_key(self, dbapi: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The recorded entries (column → value) carrying these idempotency keys."""
+        columns = ", ".join(_ENTRY_COLUMNS)
         if self._postgres:  # one array parameter: a long IN list gets a slow generic plan
-            keys_array = sa.bindparam("keys", keys, type_=postgresql.ARRAY(sa.String))
-            query = sa.select(ledger_entries).where(
-                ledger_entries.c.idempotency_key == sa.any_(keys_array)
-            )
-            return {row.idempotency_key: row for row in connection.execute(query)}
-        for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start : start + _LOOKUP_CHUNK]
-            query = sa.select(ledger_entries).where(ledger_entries.c.idempotency_key.in_(chunk))
-            for row in connection.execute(query):
-                found[row.idempotency_key] = row
+            chunks = [keys]
+            sql = f"SELECT {columns} FROM ledger_entries WHERE idempotency_key = ANY(%s)"
+        else:
+            chunks = [keys[i : i + _LOOKUP_CHUNK] for i in range(0, len(keys), _LOOKUP_CHUNK)]
+        found: dict[str, dict[str, Any]] = {}
+        cursor = dbapi.cursor()
+        try:
+            for chunk in chunks:
+                if self._postgres:
+                    cursor.execute(sql, (chunk,))
+                else:
+                    marks = ", ".join("?" * len(chunk))
+                    cursor.execute(
+                        f"SELECT {columns} FROM ledger_entries WHERE idempotency_key IN ({marks})",
+                        chunk,
+                    )
+                for row in cursor.fetchall():
+                    mapping = dict(zip(_ENTRY_COLUMNS, row, strict=True))
+                    found[mapping["idempotency_key"]] = mapping
+        finally:
+            cursor.close()
         return found
+
+    def _cache_references(
+        self, dbapi: Any, commodity_codes: set[str], account_codes: set[str]
+    ) -> None:
+        """Read the commodities and accounts not yet cached (definitions never change)."""
+        for row in self._rows_by_code(dbapi, "commodities", "code, domain, unit, scale",
+                                      commodity_codes.difference(self._commodities)):  # fmt: skip
+            self._commodities[row[0]] = Commodity(*row)
+        for row in self._rows_by_code(dbapi, "accounts", "code, kind, domain, name",
+                                      account_codes.difference(self._accounts)):  # fmt: skip
+            self._accounts[row[0]] = Account(*row)
+
+    def _rows_by_code(
+        self, dbapi: Any, table: str, columns: str, codes: set[str]
+    ) -> list[tuple[Any, ...]]:
+        marker = "%s" if self._postgres else "?"
+        missing = sorted(codes)
+        rows: list[tuple[Any, ...]] = []
+        cursor = dbapi.cursor()
+        try:
+            for start in range(0, len(missing), _LOOKUP_CHUNK):
+                chunk = missing[start : start + _LOOKUP_CHUNK]
+                marks = ", ".join([marker] * len(chunk))
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE code IN ({marks})", chunk)
+                rows.extend(cursor.fetchall())
+        finally:
+            cursor.close()
+        return rows
 
     @staticmethod
     def _entry_row(connection: Connection, seq: int) -> Row[Any] | None:
@@ -772,6 +880,43 @@ class Ledger:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
         )
+
+
+def _driver(connection: Connection) -> Any:
+    """The driver's connection under a Core connection (same transaction)."""
+    return connection.connection.driver_connection
+
+
+_UUID_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_UUID_VARIANT_RFC_4122 = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+def _uuid4_hex(count: int) -> str:
+    """`count` random (version 4) UUIDs as one string of 32 hex digits each, from one draw."""
+    random = bytearray(os.urandom(16 * count))
+    random[6::16] = random[6::16].translate(_UUID_VERSION_4)
+    random[8::16] = random[8::16].translate(_UUID_VARIANT_RFC_4122)
+    return random.hex()
+
+
+def _uuid4_texts(count: int) -> list[str]:
+    """`count` random (version 4) UUIDs in their 8-4-4-4-12 text form, from one draw."""
+    return [
+        f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        for h in bytes.fromhex(_uuid4_hex(count)).hex(" ", -16).split()
+    ]
+
+
+def _quantity_format(scale: int) -> tuple[int, str]:
+    """(10^scale, the %-format of a `divmod(minor, 10^scale)`): `canonical.format_quantity`."""
+    return 10**scale, f"%d.%0{scale}d" if scale else "%d"
+
+
+_CANONICAL = SEPARATOR.join(
+    [FORMAT, "%d", "%s", "%s", "%s", "%s", "%s", "%s", "<recorded_at>"] + ["%s"] * 6 + [""]
+)
+"""`canonical.canonical_bytes` as one format string: every field but the batch's recorded_at
+(put in the string) and the previous hash (appended); optional fields given as '' when absent."""
 
 
 def _balance_rows(deltas: dict[tuple[str, str], int], seq: int) -> list[tuple[str, str, int, int]]:
