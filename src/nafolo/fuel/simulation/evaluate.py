@@ -155,10 +155,129 @@ def _scenario_last(values: NDArray[Any], dtype: Any = None) -> NDArray[Any]:
     return np.ascontiguousarray(np.moveaxis(values, 0, -1), dtype=dtype)
 
 
+KERNELS = ("compiled", "numpy")
+
+
 def evaluate(
-    system: SupplySystem, disruptions: Disruptions, *, stockout_share: float = STOCKOUT_SHARE
+    system: SupplySystem,
+    disruptions: Disruptions,
+    *,
+    stockout_share: float = STOCKOUT_SHARE,
+    kernel: str = "compiled",
 ) -> Outcome:
     """Follow the plan in every scenario of `disruptions` (static policy with re-routing).
+
+    `kernel="compiled"` runs the numba week loop of kernel.py (one scenario at a time, scalar
+    arithmetic); `kernel="numpy"` the vectorised reference below. Both follow the same rules and
+    agree to rounding; a scenario's result never depends on the other scenarios evaluated with it.
+    """
+    n_w = system.weeks
+    if disruptions.road_open.shape[1] != n_w:
+        raise ValueError(f"disruptions cover {disruptions.road_open.shape[1]} weeks, plan {n_w}")
+    if kernel == "compiled":
+        return _evaluate_compiled(system, disruptions, stockout_share)
+    if kernel == "numpy":
+        return _evaluate_numpy(system, disruptions, stockout_share)
+    raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+
+
+def _evaluate_compiled(
+    system: SupplySystem, disruptions: Disruptions, stockout_share: float
+) -> Outcome:
+    """`evaluate` by the compiled kernel: the network's index arrays in the numpy version's
+    summation orders, the disruptions scenario-last, outputs written by the kernel."""
+    from nafolo.fuel.simulation.kernel import static_policy
+
+    n_s, n_w = disruptions.scenarios, system.weeks
+    n_r = len(system.regions)
+    lead = np.maximum(system.lead_weeks, 1).astype(np.int64)
+    arrival_order = np.lexsort((np.arange(len(lead)), system.corridor_depot, system.lead_weeks))
+    first_order = np.argsort(system.corridor_depot, kind="stable")
+    port_corridors: list[int] = []
+    port_start = [0]
+    for p in range(len(system.ports)):
+        on = np.flatnonzero(system.corridor_port == p)
+        if len(on) > 1:
+            port_corridors += on[np.argsort(system.cost_xof_per_t[on], kind="stable")].tolist()
+            port_start.append(len(port_corridors))
+    by_depot = np.argsort(system.arc_depot, kind="stable")
+    arc_region = system.arc_region[by_depot]
+    arc_lead = system.arc_lead_weeks[by_depot]
+    receipt_order = []
+    for weeks in np.unique(arc_lead):
+        arcs = np.flatnonzero(arc_lead == weeks)
+        receipt_order += arcs[np.argsort(arc_region[arcs], kind="stable")].tolist()
+
+    share = _region_allocation(system)  # region, depot, product
+    pair_region, pair_depot = np.nonzero(share.any(axis=2))  # ranked by region
+    daily = system.demand_t / 7.0  # week, region, product
+    per_day = np.divide(1.0, daily, out=np.zeros_like(daily), where=daily > 0)
+    cover_per_t = share[pair_region, pair_depot][None] * per_day[:, pair_region]
+    no_demand = daily <= 0
+
+    shortage = np.empty((n_w, n_r, n_s))
+    stockout = np.empty((n_w, n_r, n_s), dtype=bool)
+    cover = np.empty((n_w, n_r, n_s))
+    demand_out = np.empty((n_w, n_r, n_s))
+    ledger = np.empty((7, n_s))
+    ints = np.int64
+    static_policy(
+        _scenario_last(disruptions.road_open, bool),
+        _scenario_last(disruptions.port_open, bool),
+        _scenario_last(disruptions.loss_share, np.float64),
+        _scenario_last(disruptions.demand_factor, np.float64),
+        np.ascontiguousarray(system.corridor_port, dtype=ints),
+        np.ascontiguousarray(system.corridor_depot, dtype=ints),
+        lead,
+        arrival_order.astype(ints),
+        np.ascontiguousarray(system.shipments_t, dtype=np.float64),
+        np.ascontiguousarray((system.shipments_t / system.payload_t).sum(axis=2)),
+        np.ascontiguousarray(system.capacity_trucks, dtype=np.float64),
+        np.array(port_start, dtype=ints),
+        np.array(port_corridors, dtype=ints),
+        np.ascontiguousarray(system.in_transit_t, dtype=np.float64),
+        first_order.astype(ints),
+        np.ascontiguousarray(system.arc_depot[by_depot], dtype=ints),
+        np.ascontiguousarray(arc_region, dtype=ints),
+        np.ascontiguousarray(arc_lead, dtype=ints),
+        np.array(receipt_order, dtype=ints),
+        np.ascontiguousarray(system.deliveries_t[:, by_depot], dtype=np.float64),
+        np.ascontiguousarray(system.depot_opening_t, dtype=np.float64),
+        np.ascontiguousarray(system.bottom_t, dtype=np.float64),
+        np.ascontiguousarray(system.demand_t, dtype=np.float64),
+        np.searchsorted(pair_region, np.arange(n_r + 1)).astype(ints),
+        pair_depot.astype(ints),
+        np.ascontiguousarray(cover_per_t, dtype=np.float64),
+        np.ascontiguousarray(no_demand),
+        np.ascontiguousarray(no_demand.all(axis=2)),
+        float(stockout_share),
+        shortage,
+        stockout,
+        cover,
+        demand_out,
+        ledger,
+    )
+    return Outcome(
+        shortage_t=np.moveaxis(shortage, -1, 0),
+        stockout=np.moveaxis(stockout, -1, 0),
+        days_of_cover=np.moveaxis(cover, -1, 0),
+        demand_t=np.moveaxis(demand_out, -1, 0),
+        opening_t=np.full(n_s, system.depot_opening_t.sum() + system.in_transit_t.sum()),
+        dispatched_t=np.full(n_s, system.shipments_t.sum()),
+        received_t=ledger[0],
+        lost_t=ledger[1],
+        rerouted_t=ledger[2],
+        closing_depots_t=ledger[3],
+        closing_on_road_t=ledger[4],
+        closing_at_port_t=ledger[5],
+        closing_to_regions_t=ledger[6],
+    )
+
+
+def _evaluate_numpy(
+    system: SupplySystem, disruptions: Disruptions, stockout_share: float
+) -> Outcome:
+    """`evaluate` vectorised over scenarios (the reference implementation).
 
     Internally every array has the scenario as its LAST axis, so each week's slice of a state is
     contiguous and every operation runs over whole rows of scenarios; all sums over corridors,
@@ -166,8 +285,6 @@ def evaluate(
     the other scenarios evaluated with it.
     """
     n_s, n_w = disruptions.scenarios, system.weeks
-    if disruptions.road_open.shape[1] != n_w:
-        raise ValueError(f"disruptions cover {disruptions.road_open.shape[1]} weeks, plan {n_w}")
     real = np.float64  # single precision would leave ≈ 1e-7 of the tonnes unbalanced
     n_c, n_k = system.shipments_t.shape[1:]
     n_d, n_r = len(system.depots), len(system.regions)
