@@ -98,6 +98,7 @@ def assayed(client: TestClient, lab: TestClient, lot_id: str = "L1") -> dict[str
             role: {"sample_id": f"{lot_id}-{role[0].upper()}", "seal_number": f"SL-{lot_id}-{i}"}
             for i, role in enumerate(("refiner", "depositor", "umpire"))
         },
+        "sampled_at": "2026-06-02T11:00:00",
     }
     ok(client.post("/api/gold/samples", json=samples))
     for role, au in (("refiner", ["950.10", "950.12"]), ("depositor", ["950.20"])):
@@ -108,9 +109,11 @@ def assayed(client: TestClient, lab: TestClient, lot_id: str = "L1") -> dict[str
             "method": "fire assay (cupellation, ISO 11426)",
             "au_replicates_per_mille": au,
             "ag_replicates_per_mille": ["40.0"],
+            "assayed_at": "2026-06-04T15:00:00Z",
         }
         ok(lab.post("/api/gold/assays", json=assay))
-    return dict(ok(client.post(f"/api/gold/lots/{lot_id}/exchange"), 200))
+    exchange = {"at": "2026-06-05T09:00:00Z"}
+    return dict(ok(client.post(f"/api/gold/lots/{lot_id}/exchange", json=exchange), 200))
 
 
 def settled(client: TestClient, lab: TestClient, lot_id: str = "L1") -> dict[str, Any]:

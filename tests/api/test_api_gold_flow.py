@@ -40,6 +40,31 @@ def test_a_settlement_credits_the_depositors_metal_account(
     assert Decimal(balance["au_fine_oz"]) > 0
 
 
+def test_a_settlement_is_dated_when_it_happened(
+    client: TestClient, client_as: Callable[..., TestClient]
+) -> None:
+    _ready(client)
+    received_lot(client)
+    assayed(client, client_as("lab_analyst"))
+    out = ok(client.post("/api/gold/lots/L1/settlement", json={"at": "2026-06-08T11:00:00"}))
+    assert {e["effective_at"][:16] for e in out["entries"]} == {"2026-06-08T11:00"}
+    custody = ok(client.get("/api/gold/lots/L1/custody"), 200)
+    assert [e["at"][:10] for e in custody if e["event"] == "settled"] == ["2026-06-08"]
+
+
+def test_a_settlement_dated_before_the_exchange_is_refused_naming_the_field(
+    client: TestClient, client_as: Callable[..., TestClient]
+) -> None:
+    _ready(client)
+    received_lot(client)
+    assayed(client, client_as("lab_analyst"))
+    refused = client.post("/api/gold/lots/L1/settlement", json={"at": "2026-06-03T08:00:00Z"})
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "chronology"
+    assert "settled_at" in str(refused.json())
+    assert ok(client.get("/api/gold/depositors/SYAMA/balance"), 200)["au_fine_oz"] in ("0", "0.000")
+
+
 def test_a_lab_analyst_cannot_approve_a_settlement(
     client: TestClient, client_as: Callable[..., TestClient]
 ) -> None:

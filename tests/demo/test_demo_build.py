@@ -71,3 +71,20 @@ def test_every_demo_user_can_sign_in(demo: tuple[Engine, DemoSummary]) -> None:
     users = UserStore(demo[0])
     assert all(users.authenticate(u.username, u.password) for u in DEMO_USERS)
     assert is_demo_store(demo[0])
+
+
+def test_gold_steps_are_dated_in_their_demo_week(demo: tuple[Engine, DemoSummary]) -> None:
+    engine, summary = demo
+    ledger = Ledger(engine)
+    for kind, weekday, hour in (
+        ("assay_adjustment", 3, 8),
+        ("settlement", 3, 10),
+        ("batch_input", 3, 12),
+        ("refining_loss", 4, 17),
+    ):
+        found = ledger.entries(kind=kind, limit=10_000)
+        assert found, kind
+        assert {(e.effective_at.weekday(), e.effective_at.hour) for e in found} == {
+            (weekday, hour)
+        }, kind
+        assert all(summary.period.start <= e.effective_at < summary.period.end for e in found)

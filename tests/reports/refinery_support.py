@@ -1,10 +1,11 @@
 """A refinery month (March 2026) through the gold services: an approved industrial depositor
 with a licensed origin in Sikasso, one lot received, assayed, settled, refined into two bars,
-the batch closed with metal still in process; a second assessment in March."""
+the batch closed with metal still in process; a second assessment in March. Every step is dated
+in the first week of March (its business time), whenever the test runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
@@ -127,6 +128,7 @@ def refine_march(engine: Engine) -> Refinery:
             umpire=SampleIn(sample_id="L1-U", seal_number="SS-L1-U"),
         ),
         actor="clerk",
+        at=AT + timedelta(hours=1),
     )
     for role, au in ((SampleRole.REFINER, "900.10"), (SampleRole.DEPOSITOR, "900.30")):
         refinery.lab.record_assay(
@@ -139,19 +141,21 @@ def refine_march(engine: Engine) -> Refinery:
                 ag_replicates_per_mille=[Decimal("80.0")],
             ),
             actor="chemist",
+            at=AT + timedelta(days=1),
         )
-    refinery.lab.exchange("L1", actor="chemist")
-    refinery.settlements.settle("L1", actor="manager")
+    refinery.lab.exchange("L1", actor="chemist", at=AT + timedelta(days=2))
+    refinery.settlements.settle("L1", actor="manager", at=AT + timedelta(days=3))
     refinery.refining.plan(
         BatchPlan(batch_id="B1", planned_on=DAY, inputs=[BatchInputIn(lot_id="L1")]),
         actor="manager",
+        at=AT + timedelta(days=3, hours=3),
     )
     bar = {"scale_reading_oz": Decimal("400.127"), "fineness_per_mille": Decimal("999.9")}
     refinery.vault.cast_bars(
         CastBars(
             batch_id="B1",
             location="V1",
-            cast_at=AT,
+            cast_at=AT + timedelta(days=4),
             bars=[BarIn(serial="A1", **bar), BarIn(serial="A2", **bar)],
         ),
         actor="manager",
@@ -159,6 +163,7 @@ def refine_march(engine: Engine) -> Refinery:
     refinery.refining.close(
         CloseBatch(batch_id="B1", in_process_au_oz=Decimal("100.000"), loss_au_oz=Decimal("0.032")),
         actor="manager",
+        at=AT + timedelta(days=4, hours=8),
     )
     deps.assess(AssessmentIn(depositor_id="DEP-1", assessed_on=date(2026, 3, 20)), actor="reviewer")
     return refinery

@@ -130,8 +130,8 @@ def test_the_month_is_read_from_the_gold_services(engine: Engine) -> None:
 
 
 def test_a_settlement_shows_in_the_metal_account_of_its_month(engine: Engine) -> None:
-    refine_march(engine)  # the services date settlements when they are recorded: now
-    month = assemble_refinery_month(engine, datetime.now(UTC).strftime("%Y-%m"))
+    refine_march(engine)  # settled on 5 March, recorded whenever the test runs
+    month = assemble_refinery_month(engine, PERIOD)
     [gold] = [a for a in month.accounts if a.metal == "AU"]
     assert (gold.depositor_id, gold.credits_oz, gold.closing_oz) == (
         "DEP-1",
@@ -140,7 +140,14 @@ def test_a_settlement_shows_in_the_metal_account_of_its_month(engine: Engine) ->
     )
 
 
-@pytest.mark.parametrize("period", [PERIOD, datetime.now(UTC).strftime("%Y-%m")])
+def test_a_settlement_is_not_in_the_month_it_was_typed_in(engine: Engine) -> None:
+    refine_march(engine)
+    month = assemble_refinery_month(engine, datetime.now(UTC).strftime("%Y-%m"))
+    assert all(a.credits_oz == 0 for a in month.accounts)
+    assert month.production == ()
+
+
+@pytest.mark.parametrize("period", [PERIOD, "2026-04"])
 def test_the_metal_balance_closes(engine: Engine, period: str) -> None:
     refine_march(engine)
     lines = {b.item: b.measured_oz for b in assemble_refinery_month(engine, period).balance}

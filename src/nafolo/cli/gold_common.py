@@ -88,6 +88,16 @@ def refusals() -> Iterator[None]:
         raise fail(f"invalid input: {error}", EXIT_INPUT) from None
 
 
+WhenOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--at",
+        help="When it happened, dating its ledger entries and reports "
+        "(naive = UTC, Bamako time; default now).",
+    ),
+]
+
+
 def moment(value: datetime | None) -> datetime:
     """A moment given on the command line (naive = Bamako time = UTC); default now."""
     if value is None:

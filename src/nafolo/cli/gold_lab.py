@@ -17,6 +17,7 @@ from nafolo.cli.gold_common import (
     DEFAULT_ACTOR,
     ActorOption,
     JsonOption,
+    WhenOption,
     cell,
     console,
     fail,
@@ -64,6 +65,7 @@ def assay_seal(
     umpire: Annotated[str, typer.Option("--umpire", help="SAMPLE_ID:SEAL.")],
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
+    at: WhenOption = None,
 ) -> None:
     """Seal the lot's three samples: refiner, depositor, umpire."""
     from nafolo.gold.service.laboratory import SampleIn, SampleSetIn
@@ -79,6 +81,7 @@ def assay_seal(
                 **{r: SampleIn(sample_id=s, seal_number=n) for r, (s, n) in parts.items()},
             ),
             actor=actor,
+            at=moment(at),
         )
     typer.echo(f"lot {lot_id}: {len(samples)} samples sealed")
 
@@ -95,6 +98,7 @@ def assay_record(
     ),
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
+    at: WhenOption = None,
 ) -> None:
     """Record one party's assay result (entered by --actor)."""
     from nafolo.gold.assays import AssayMethod, SampleRole
@@ -114,7 +118,7 @@ def assay_record(
         ag_replicates_per_mille=_replicates(ag, "--ag"),
     )
     with refinery(db) as gold:
-        out = gold.lab.record_assay(assay, actor=actor)
+        out = gold.lab.record_assay(assay, actor=actor, at=moment(at))
     agree = "" if out.replicates_agree else " — REPLICATES DISAGREE"
     typer.echo(
         f"lot {lot_id} {role.value}: Au {cell(out.au_per_mille)} ‰, "
@@ -128,10 +132,11 @@ def assay_exchange(
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
     as_json: JsonOption = False,
+    at: WhenOption = None,
 ) -> None:
     """Refiner against depositor: the splitting limit, or the umpire, settles each metal."""
     with refinery(db) as gold:
-        out = gold.lab.exchange(lot_id, actor=actor)
+        out = gold.lab.exchange(lot_id, actor=actor, at=moment(at))
     if as_json:
         print_json(out)
         return
@@ -169,11 +174,12 @@ def settle_command(
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
     as_json: JsonOption = False,
+    at: WhenOption = None,
 ) -> None:
     """Approve the lot's settlement (approver = --actor, who must not have entered the refiner's
     assay) and credit the depositor's metal account; prints every step."""
     with refinery(db) as gold:
-        out = gold.settlements.settle(lot_id, actor=actor)
+        out = gold.settlements.settle(lot_id, actor=actor, at=moment(at))
     if as_json:
         print_json(out)
         return

@@ -84,6 +84,7 @@ def batch_plan(
     ] = "miller_wohlwill",
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
+    at: AtOption = None,
 ) -> None:
     """Plan a batch from assayed lots within the day's capacity."""
     from nafolo.gold.service.refining import BatchInputIn, BatchPlan
@@ -97,6 +98,7 @@ def batch_plan(
         out = gold.refining.plan(
             BatchPlan(batch_id=batch_id, planned_on=on.date(), route=route, inputs=inputs),  # type: ignore[arg-type]
             actor=actor,
+            at=moment(at),
         )
     total = sum((i.fine_au_oz for i in out.inputs), Decimal(0))
     typer.echo(f"batch {batch_id}: {len(out.inputs)} lot(s), {cell(total)} fine oz Au in")
@@ -112,6 +114,7 @@ def batch_residue(
     ag_per_mille: Annotated[Decimal, typer.Option("--ag", help="Ag [‰].")] = Decimal(0),
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
+    at: AtOption = None,
 ) -> None:
     """Record a residue of the batch (recovery inventory, not loss)."""
     from nafolo.gold.service.refining import ResidueIn
@@ -127,6 +130,7 @@ def batch_residue(
                 ag_per_mille=ag_per_mille,
             ),
             actor=actor,
+            at=moment(at),
         )
     typer.echo(f"residue {residue_id}: {cell(out.fine_au_oz)} fine oz Au")
 
@@ -160,6 +164,7 @@ def batch_close(
     note: Annotated[str, typer.Option("--note")] = "",
     db: DbOption = None,
     actor: ActorOption = DEFAULT_ACTOR,
+    at: AtOption = None,
 ) -> None:
     """Close a batch when its fine-gold balance holds (refused naming the gap otherwise)."""
     from nafolo.gold.service.refining import CloseBatch
@@ -170,6 +175,7 @@ def batch_close(
                 batch_id=batch_id, in_process_au_oz=in_process_oz, loss_au_oz=loss_oz, note=note
             ),
             actor=actor,
+            at=moment(at),
         )
     _show_batch(out)
 

@@ -5,7 +5,9 @@ owners, licences, geolocated origins and due-diligence assessments (renewed ever
 every week their lots are registered, weighed in, sampled, assayed by both parties, exchanged and
 settled, refined in one batch cast into LBMA Good Delivery bars that go to the vault; every four
 weeks bars are shipped or returned, each release approved by a second person. The bulk variants
-of the services are used (one call per step per week, same checks as one lot at a time).
+of the services are used (one call per step per week, same checks as one lot at a time). Each
+step is dated on its day of the week (its business time), so monthly reports over the demo year
+put every lot, settlement and batch in the month it happened.
 """
 
 from __future__ import annotations
@@ -357,6 +359,7 @@ class GoldHistory:
                 for lot in new
             ],
             actor=INTAKE,
+            at=monday + timedelta(days=2, hours=8),
         )
         assays: list[AssayIn] = []
         for lot in new:
@@ -383,10 +386,14 @@ class GoldHistory:
                         ag_replicates_per_mille=[ag_assay],
                     )
                 )
-        lab.record_assays(assays, actor=ANALYST)
+        lab.record_assays(assays, actor=ANALYST, at=monday + timedelta(days=2, hours=15))
         ids = [lot.lot_id for lot in new]
-        lab.exchange_many(ids, actor=ANALYST)
-        self.settled += len(self.refinery.settlements.settle_many(ids, actor=COMPLIANCE))
+        lab.exchange_many(ids, actor=ANALYST, at=monday + timedelta(days=3, hours=8))
+        self.settled += len(
+            self.refinery.settlements.settle_many(
+                ids, actor=COMPLIANCE, at=monday + timedelta(days=3, hours=10)
+            )
+        )
         self._refine(week, monday, ids)
 
     def _refine(self, week: int, monday: datetime, lot_ids: list[str]) -> None:
@@ -398,6 +405,7 @@ class GoldHistory:
                 inputs=[BatchInputIn(lot_id=x) for x in lot_ids],
             ),
             actor=INTAKE,
+            at=monday + timedelta(days=3, hours=12),
         )
         self.batches += 1
         fine_in = sum((i.fine_au_oz for i in batch.inputs), Decimal(0))
@@ -433,6 +441,7 @@ class GoldHistory:
                 note="inventaire de fin de semaine",
             ),
             actor=INTAKE,
+            at=monday + timedelta(days=4, hours=17),
         )
 
     def _releases(self, week: int, at: datetime) -> None:

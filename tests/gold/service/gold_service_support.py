@@ -3,7 +3,7 @@ and lots taken through the steps (imported by the tests, not a conftest)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
@@ -116,13 +116,15 @@ def new_lot(lot_id: str, gross_g: str = "20000", au: str = "900", ag: str = "80"
     )
 
 
-def received_lot(refinery: Refinery, lot_id: str, gross_g: str = "20000", au: str = "900") -> None:
+def received_lot(
+    refinery: Refinery, lot_id: str, gross_g: str = "20000", au: str = "900", on: datetime = AT
+) -> None:
     refinery.lots.register(new_lot(lot_id, gross_g, au), actor=CLERK)
     refinery.lots.receive(
         WeighingIn(
             lot_id=lot_id,
             scale_id=SCALE,
-            weighed_at=AT,
+            weighed_at=on,
             gross_g=Decimal(gross_g) + 500,
             tare_g=Decimal(500),
         ),
@@ -136,9 +138,12 @@ def assayed_lot(
     gross_g: str = "20000",
     refiner_au: str = "900.10",
     depositor_au: str = "900.30",
+    on: datetime = AT,
+    exchange_at: datetime | None = None,
 ) -> None:
-    """A lot received, sampled, assayed by refiner (CHEMIST) and depositor, and exchanged."""
-    received_lot(refinery, lot_id, gross_g)
+    """A lot received at `on`, sampled an hour later, assayed by refiner (CHEMIST) and
+    depositor the next day, and exchanged the day after (`exchanged_at`)."""
+    received_lot(refinery, lot_id, gross_g, on=on)
     refinery.lab.seal_samples(
         SampleSetIn(
             lot_id=lot_id,
@@ -147,6 +152,7 @@ def assayed_lot(
             umpire=SampleIn(sample_id=f"{lot_id}-U", seal_number=f"SS-{lot_id}-U"),
         ),
         actor=CLERK,
+        at=on + timedelta(hours=1),
     )
     for role, au in ((SampleRole.REFINER, refiner_au), (SampleRole.DEPOSITOR, depositor_au)):
         refinery.lab.record_assay(
@@ -159,8 +165,14 @@ def assayed_lot(
                 ag_replicates_per_mille=[Decimal("80.0")],
             ),
             actor=CHEMIST,
+            at=on + timedelta(days=1),
         )
-    refinery.lab.exchange(lot_id, actor=CHEMIST)
+    refinery.lab.exchange(lot_id, actor=CHEMIST, at=exchange_at or exchanged_at(on))
+
+
+def exchanged_at(received: datetime) -> datetime:
+    """When `assayed_lot` exchanges a lot received at `received`."""
+    return received + timedelta(days=2)
 
 
 def batch_of(refinery: Refinery, batch_id: str, lots: list[str], day: date = DAY) -> None:

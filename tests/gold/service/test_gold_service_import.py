@@ -59,6 +59,20 @@ def test_gold_service_import_example(engine: Engine, tmp_path: Path) -> None:
     assert lot.settled_au_per_mille is not None
 
 
+def test_gold_service_import_dates_steps_from_the_sheets(engine: Engine, tmp_path: Path) -> None:
+    refinery = _example_refinery(engine)
+    path = tmp_path / "gold.xlsx"
+    write_gold_example(path)
+    import_gold(engine, path, actor=CLERK)
+    times = {e.event.value: e.at for e in refinery.lots.custody("L-EX-0001")}
+    assert times["sampled"].startswith("2026-01-05T11:00")
+    assert times["assayed"].startswith("2026-01-07T09:00")
+    adjustments = refinery.ledger.entries(account="INTAKE", limit=100)
+    assert {
+        e.effective_at.date().isoformat() for e in adjustments if e.kind == "assay_adjustment"
+    } == {"2026-01-07"}
+
+
 def test_gold_service_import_bad_rows_store_nothing(engine: Engine, tmp_path: Path) -> None:
     refinery = _example_refinery(engine)
     path = tmp_path / "gold.xlsx"

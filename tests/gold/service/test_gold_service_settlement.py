@@ -70,18 +70,17 @@ def test_gold_service_unassayed_lot_not_settled(engine: Engine) -> None:
 
 def test_gold_service_statement_opening_credits_debits_closing(engine: Engine) -> None:
     refinery = refinery_with_depositor(engine)
-    assayed_lot(refinery, "L1", gross_g="31103.477")
-    assayed_lot(refinery, "L2", gross_g="31103.477")
-    refinery.settlements.settle("L1", actor=MANAGER)
-    today = datetime.now(UTC).date()
-    refinery.settlements.settle("L2", actor=MANAGER)
+    assayed_lot(refinery, "L1", gross_g="31103.477", on=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    assayed_lot(refinery, "L2", gross_g="31103.477", on=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    refinery.settlements.settle("L1", actor=MANAGER, at=datetime(2026, 3, 10, tzinfo=UTC))
+    refinery.settlements.settle("L2", actor=MANAGER, at=datetime(2026, 3, 11, tzinfo=UTC))
     refinery.settlements.sell(
         SaleIn(
             sale_id="S1",
             depositor_id=DEPOSITOR,
             fine_au_oz=Decimal("100.000"),
             au_price_per_oz=Decimal(2_500_000),
-            sold_at=datetime.now(UTC) + timedelta(days=1),
+            sold_at=datetime(2026, 4, 2, 10, tzinfo=UTC),
         ),
         actor=MANAGER,
     )
@@ -93,11 +92,11 @@ def test_gold_service_statement_opening_credits_debits_closing(engine: Engine) -
         Decimal("100.000"),
         Decimal("1698.598"),
     )
-    later = refinery.settlements.statement(DEPOSITOR, period_from=today + timedelta(days=1))
-    au_later = next(m for m in later.metals if m.metal == "AU")
-    assert au_later.opening_oz == Decimal("1798.598")
-    assert au_later.debits_oz == Decimal("100.000")
-    assert au_later.closing_oz == refinery.settlements.balance(DEPOSITOR).au_oz
+    april = refinery.settlements.statement(DEPOSITOR, period_from=date(2026, 4, 1))
+    au_april = next(m for m in april.metals if m.metal == "AU")
+    assert au_april.opening_oz == Decimal("1798.598")
+    assert au_april.debits_oz == Decimal("100.000")
+    assert au_april.closing_oz == refinery.settlements.balance(DEPOSITOR).au_oz
 
 
 def test_gold_service_sale_beyond_account_refused(engine: Engine) -> None:
@@ -161,3 +160,43 @@ def test_gold_service_exchange_outside_limit_needs_umpire(engine: Engine) -> Non
     assert exchanged.au.settled_per_mille == Decimal("900.00")  # refiner closest to the umpire
     assert refinery.lots.get("L1").settled_au_per_mille == Decimal("900.00")
     assert date.today()
+
+
+def test_gold_service_settlement_entered_later_counts_in_its_month(engine: Engine) -> None:
+    refinery = refinery_with_depositor(engine)
+    assayed_lot(refinery, "L1", gross_g="31103.477", on=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    settled = refinery.settlements.settle(
+        "L1", actor=MANAGER, at=datetime(2026, 10, 30, 16, tzinfo=UTC)
+    )
+    assert {e.effective_at for e in settled.entries} == {datetime(2026, 10, 30, 16, tzinfo=UTC)}
+    october = refinery.settlements.statement(DEPOSITOR, date(2026, 10, 1), date(2026, 10, 31))
+    november = refinery.settlements.statement(DEPOSITOR, date(2026, 11, 1), date(2026, 11, 30))
+    assert next(m for m in october.metals if m.metal == "AU").credits_oz == Decimal("899.299")
+    assert next(m for m in november.metals if m.metal == "AU").credits_oz == 0
+
+
+def test_gold_service_settlement_before_exchange_refused(engine: Engine) -> None:
+    refinery = refinery_with_depositor(engine)
+    assayed_lot(refinery, "L1", on=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    with pytest.raises(GoldRefusedError) as refused:
+        refinery.settlements.settle("L1", actor=MANAGER, at=datetime(2026, 10, 6, tzinfo=UTC))
+    assert refused.value.rule is Rule.CHRONOLOGY
+    assert refused.value.problems[0].field == "settled_at"
+    assert refinery.settlements.balance(DEPOSITOR).au_oz == 0
+
+
+def test_gold_service_settlement_in_future_refused(engine: Engine) -> None:
+    refinery = refinery_with_depositor(engine)
+    assayed_lot(refinery, "L1")
+    with pytest.raises(GoldRefusedError) as refused:
+        refinery.settlements.settle("L1", actor=MANAGER, at=datetime.now(UTC) + timedelta(hours=1))
+    assert refused.value.problems[0].field == "settled_at"
+    assert refused.value.rule is Rule.CHRONOLOGY
+
+
+def test_gold_service_naive_settlement_time_refused(engine: Engine) -> None:
+    refinery = refinery_with_depositor(engine)
+    assayed_lot(refinery, "L1")
+    with pytest.raises(GoldRefusedError) as refused:
+        refinery.settlements.settle("L1", actor=MANAGER, at=datetime(2026, 3, 20, 9))
+    assert refused.value.problems[0].field == "settled_at"

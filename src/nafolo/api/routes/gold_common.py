@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -25,6 +26,13 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A business time from a request: naive means UTC (Bamako time); None stays None (now)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def _where(field: str, path: Mapping[str, str]) -> list[str | int]:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from nafolo.api.deps import ActorDep, PageDep
-from nafolo.api.routes.gold_common import REFUSED, RefineryDep, gold_call
+from nafolo.api.routes.gold_common import REFUSED, RefineryDep, gold_call, utc
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.gold import CloseBatchIn
 from nafolo.gold.service.refining import (
@@ -31,6 +31,7 @@ def plan_batch(body: BatchPlan, refinery: RefineryDep, actor: ActorDep) -> Batch
     the day's capacity (`capacity`), beyond a lot's unallocated gold (`over_allocation`) or for
     a lot not yet assayed (`not_assayed`)."""
     with gold_call():
+        body = body.model_copy(update={"charged_at": utc(body.charged_at)})
         return refinery.refining.plan(body, actor=actor)
 
 
@@ -57,6 +58,7 @@ def record_residue(body: ResidueIn, refinery: RefineryDep, actor: ActorDep) -> R
     """Slag, sludge, sweeps, filters (or the silver chloride): weighed and assayed, its gold kept
     as recovery inventory, not loss."""
     with gold_call():
+        body = body.model_copy(update={"recovered_at": utc(body.recovered_at)})
         return refinery.refining.record_residue(body, actor=actor)
 
 
@@ -67,7 +69,11 @@ def close_batch(
     """The stock-taken gold still in process and the recorded loss complete the balance; refused
     (`batch_balance`) naming the unaccounted fine oz when it does not hold."""
     with gold_call(batch_id=batch_id):
-        close = CloseBatch(batch_id=batch_id, **body.model_dump())
+        close = CloseBatch(
+            batch_id=batch_id,
+            **body.model_dump(exclude={"closed_at"}),
+            closed_at=utc(body.closed_at),
+        )
         return refinery.refining.close(close, actor=actor)
 
 

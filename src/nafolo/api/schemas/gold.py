@@ -41,6 +41,16 @@ class AtMoment(Body):
     at: datetime
 
 
+class OccurredIn(Body):
+    """When a step happened, if not now: the business time it is dated and reported at."""
+
+    at: datetime | None = Field(
+        default=None,
+        description="When it happened (naive = UTC, Bamako time); default now. Not in the "
+        "future, not before the step it follows.",
+    )
+
+
 class LocationIn(Body):
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", description="e.g. VAULT-A.")
     name: str = Field(min_length=1, max_length=200)
@@ -63,6 +73,9 @@ class CloseBatchIn(Body):
         default=Decimal(0), ge=0, description="Fine troy oz Au recorded as refining loss."
     )
     note: str = Field(default="", max_length=200)
+    closed_at: datetime | None = Field(
+        default=None, description="When the batch was closed (naive = UTC); default now."
+    )
 
 
 class MetalBalanceOut(BaseModel):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -17,7 +17,7 @@ from nafolo.gold.service.accounts import Chart
 from nafolo.gold.service.config import RefineryConfig
 from nafolo.gold.service.errors import FieldProblem, GoldRefusedError, Rule
 from nafolo.ledger import EntriesRefusedError, Entry, EntryDraft, Ledger
-from nafolo.ledger.canonical import format_timestamp
+from nafolo.ledger.canonical import format_timestamp, parse_timestamp
 from nafolo.store.gold_tables import custody_events
 
 Code = Annotated[
@@ -98,6 +98,69 @@ def stamp() -> str:
 
 def ts(moment: datetime) -> str:
     return format_timestamp(moment)
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far past the server clock a business time may lie (clocks of tablets and scales drift)."""
+
+
+def event_time(at: datetime | None, field: str = "at") -> datetime:
+    """The business time of an event as aware UTC: when it happened, not when it was typed in.
+
+    `None` means "now" and is meant for interactive callers (API, CLI, web forms); a naive or
+    future time (beyond `CLOCK_SKEW`) is refused naming `field`.
+    """
+    now = datetime.now(UTC)
+    if at is None:
+        return now
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise GoldRefusedError(
+            [FieldProblem(field, f"{at.isoformat()} has no time zone; give UTC", Rule.VALUE)]
+        )
+    moment = at.astimezone(UTC)
+    if moment > now + CLOCK_SKEW:
+        raise GoldRefusedError(
+            [
+                FieldProblem(
+                    field,
+                    f"{ts(moment)} is in the future (server clock {ts(now)})",
+                    Rule.CHRONOLOGY,
+                )
+            ]
+        )
+    return moment
+
+
+def too_early(field: str, at: datetime, earlier: datetime | None, what: str) -> FieldProblem | None:
+    """A problem when `at` lies before `earlier` (the time of the step `what` it must follow)."""
+    if earlier is None or at >= earlier:
+        return None
+    return FieldProblem(field, f"{ts(at)} is before the {what} ({ts(earlier)})", Rule.CHRONOLOGY)
+
+
+def last_events(
+    connection: Connection, lot_ids: Iterable[str], events: Iterable[CustodyEvent]
+) -> dict[str, datetime]:
+    """Per lot, the latest business time of any of `events` in its custody chain."""
+    ids = list(dict.fromkeys(lot_ids))
+    kinds = [e.value for e in events]
+    found: dict[str, datetime] = {}
+    for start in range(0, len(ids), 900):
+        rows = connection.execute(
+            sa.select(custody_events.c.lot_id, sa.func.max(custody_events.c.at))
+            .where(
+                custody_events.c.lot_id.in_(ids[start : start + 900]),
+                custody_events.c.event.in_(kinds),
+            )
+            .group_by(custody_events.c.lot_id)
+        )
+        found.update({lot: parse_timestamp(at) for lot, at in rows if at is not None})
+    return found
+
+
+def latest(times: Mapping[str, datetime], keys: Iterable[str]) -> datetime | None:
+    """The latest of `times` over `keys`, None when none is known."""
+    return max((times[k] for k in keys if k in times), default=None)
 
 
 def day_start(day: date) -> datetime:

@@ -24,6 +24,7 @@ class Rule(StrEnum):
     STATE = "state"
     REFERENCE = "reference"
     VALUE = "value"
+    CHRONOLOGY = "chronology"
     BAR_FINE_CONTENT = "bar_fine_content"
     BAR_GROSS_WEIGHT = "bar_gross_weight"
     BAR_MINIMUM_FINENESS = "bar_minimum_fineness"

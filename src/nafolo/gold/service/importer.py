@@ -15,7 +15,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,11 @@ class SampleRow(Row):
     role: SampleRole = column("refiner, depositor or umpire.", example="refiner")
     sample_id: str = column("Sample number, unique.", example="SMP-00001-R")
     seal_number: str = column("Seal number of the sample bag.", example="SS-00001-R")
+    sealed_at: Moment | None = column(
+        "When sampled and sealed (Bamako time = UTC; blank: the lot's weighing in the file).",
+        example="2026-01-05 11:00",
+        default=None,
+    )
 
 
 class AssayRow(Row):
@@ -84,6 +89,12 @@ class AssayRow(Row):
     )
     ag_replicates_per_mille: str = column(
         "Silver replicates, separated by ';'.", unit="‰", example="95.1;95.3"
+    )
+    assayed_at: Moment | None = column(
+        "When the laboratory reported (Bamako time = UTC); the exchange is dated at the lot's "
+        "latest result. Blank: now.",
+        example="2026-01-07 15:00",
+        default=None,
     )
 
 
@@ -261,6 +272,7 @@ def _assay(row: AssayRow, number: int, plan: _Plan, problems: list[Problem]) -> 
             method=method,
             au_replicates_per_mille=au,
             ag_replicates_per_mille=ag,
+            assayed_at=row.assayed_at,
         )
     except ValidationError as error:
         _validation("assays", number, error, problems)
@@ -354,6 +366,9 @@ def _write(
     for lot_id, by_role in plan.samples.items():
         if lot_id in bad_lots or len(by_role) != 3:
             continue
+        stated = [s.sealed_at for _, s in by_role.values() if s.sealed_at is not None]
+        weighed = plan.weighings.get(lot_id)
+        sealed_at = max(stated, default=None) or (weighed[1].weighed_at if weighed else None)
         parts = {
             r: SampleIn(sample_id=s.sample_id, seal_number=s.seal_number)
             for r, (_, s) in by_role.items()
@@ -364,6 +379,7 @@ def _write(
                 refiner=parts[SampleRole.REFINER],
                 depositor=parts[SampleRole.DEPOSITOR],
                 umpire=parts[SampleRole.UMPIRE],
+                sampled_at=sealed_at,
             )
         )
     if sets:
@@ -378,8 +394,8 @@ def _write(
     if assays:
         refinery.lab.record_assays(assays, actor=actor)
     ready, waiting = _exchangeable(refinery, {a.lot_id for a in assays})
-    if ready:
-        refinery.lab.exchange_many(ready, actor=actor)
+    for at, group in _by_exchange_time(ready, assays).items():
+        refinery.lab.exchange_many(group, actor=actor, at=at)
     return GoldImportReport(
         source=source,
         lots=len(lots),
@@ -390,6 +406,21 @@ def _write(
         awaiting_umpire=waiting,
         rejected=sorted(rejected, key=lambda p: (p.sheet, p.row or 0, p.column or "")),
     )
+
+
+def _by_exchange_time(
+    lot_ids: Sequence[str], assays: Sequence[AssayIn]
+) -> dict[datetime | None, list[str]]:
+    """Lots grouped by exchange time: the latest `assayed_at` of the lot's results in the file
+    (None: now, when the file gives no time)."""
+    latest: dict[str, datetime] = {}
+    for a in assays:
+        if a.assayed_at is not None and (a.lot_id not in latest or a.assayed_at > latest[a.lot_id]):
+            latest[a.lot_id] = a.assayed_at
+    groups: dict[datetime | None, list[str]] = {}
+    for lot_id in lot_ids:
+        groups.setdefault(latest.get(lot_id), []).append(lot_id)
+    return groups
 
 
 def _exchangeable(refinery: Refinery, lot_ids: set[str]) -> tuple[list[str], list[str]]:
@@ -476,6 +507,7 @@ def example_rows(lots: int = 3, start: datetime | None = None) -> dict[str, list
                     role=role,
                     sample_id=f"SMP-{index:04d}-{role.value[0].upper()}",
                     seal_number=f"SS-{index:04d}-{role.value[0].upper()}",
+                    sealed_at=moment + timedelta(hours=2),
                 )
             )
         for role, au in ((SampleRole.REFINER, "880.10;880.20"), (SampleRole.DEPOSITOR, "880.30")):
@@ -487,6 +519,7 @@ def example_rows(lots: int = 3, start: datetime | None = None) -> dict[str, list
                     method="fire_assay",
                     au_replicates_per_mille=au,
                     ag_replicates_per_mille="95.0;95.2",
+                    assayed_at=moment + timedelta(days=2),
                 )
             )
     return rows
@@ -496,7 +529,7 @@ def write_gold_example(path: Path, lots: int = 3) -> None:
     """The example workbook (.xlsx) or CSV folder (see `example_rows`); times are written as
     Bamako time (UTC) without a zone, as Excel has none."""
     rows = example_rows(lots)
-    rows["lots"] = [_bamako_time(r) for r in rows["lots"]]
+    rows = {name: [_bamako_time(r) for r in sheet] for name, sheet in rows.items()}
     write_sheets(Path(path), SHEETS, rows)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -36,9 +36,13 @@ from nafolo.gold.service.common import (
     Text,
     draft,
     dumps,
+    event_time,
+    last_events,
     recorded,
     stamp,
     to_moz,
+    too_early,
+    ts,
 )
 from nafolo.gold.service.depositors import read_depositor
 from nafolo.gold.service.errors import FieldProblem, GoldRefusedError, Rule
@@ -67,6 +71,8 @@ class SampleSetIn(Input):
     refiner: SampleIn
     depositor: SampleIn
     umpire: SampleIn
+    sampled_at: datetime | None = None
+    """When the samples were taken and sealed (aware); None: the call's `at`."""
 
 
 class SampleOut(Output):
@@ -84,6 +90,8 @@ class AssayIn(Input):
     method: AssayMethod
     au_replicates_per_mille: list[Decimal] = Field(min_length=1, max_length=10)
     ag_replicates_per_mille: list[Decimal] = Field(min_length=1, max_length=10)
+    assayed_at: datetime | None = None
+    """When the laboratory reported the result (aware); None: the call's `at`."""
 
 
 class AssayOut(Output):
@@ -184,17 +192,40 @@ class Laboratory:
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def seal_samples(self, sample_set: SampleSetIn, *, actor: str) -> list[SampleOut]:
-        return self.seal_many([sample_set], actor=actor)[sample_set.lot_id]
+    def seal_samples(
+        self, sample_set: SampleSetIn, *, actor: str, at: datetime | None = None
+    ) -> list[SampleOut]:
+        return self.seal_many([sample_set], actor=actor, at=at)[sample_set.lot_id]
 
-    def seal_many(self, sets: Sequence[SampleSetIn], *, actor: str) -> dict[str, list[SampleOut]]:
-        """Seal the three samples of each lot (refiner, depositor, umpire), all or nothing."""
+    def seal_many(
+        self, sets: Sequence[SampleSetIn], *, actor: str, at: datetime | None = None
+    ) -> dict[str, list[SampleOut]]:
+        """Seal the three samples of each lot (refiner, depositor, umpire), all or nothing.
+
+        Each set is dated `sampled_at`, else `at`, else now (interactive callers only); not
+        before the lot's receipt."""
         problems: list[FieldProblem] = []
         rows: list[dict[str, object]] = []
         now = stamp()
         prefix = len(sets) > 1
+        when: dict[str, datetime] = {}
+        for index, s in enumerate(sets):
+            where = f"samples[{index}]." if prefix else ""
+            when[s.lot_id] = event_time(
+                s.sampled_at or at, where + ("sampled_at" if s.sampled_at else "at")
+            )
         with self.context.engine.begin() as connection:
             found = read_lots(connection, [s.lot_id for s in sets])
+            received = last_events(connection, found, [CustodyEvent.RECEIVED])
+            for index, s in enumerate(sets):
+                problem = too_early(
+                    (f"samples[{index}]." if prefix else "") + "sampled_at",
+                    when[s.lot_id],
+                    received.get(s.lot_id),
+                    f"receipt of lot {s.lot_id}",
+                )
+                if problem is not None:
+                    problems.append(problem)
             ids = [x.sample_id for s in sets for x in (s.refiner, s.depositor, s.umpire)]
             taken = set()
             for start in range(0, len(ids), CHUNK):
@@ -276,14 +307,13 @@ class Laboratory:
                     .where(lots.c.lot_id.in_(lot_ids[start : start + CHUNK]))
                     .values(status=LotStatus.SAMPLED.value)
                 )
-            at = now
             self.context.custody(
                 connection,
                 [
                     (
                         s.lot_id,
                         CustodyEvent.SAMPLED,
-                        at,
+                        ts(when[s.lot_id]),
                         None,
                         f"seals {s.refiner.seal_number}, {s.depositor.seal_number}, "
                         f"{s.umpire.seal_number}",
@@ -305,17 +335,39 @@ class Laboratory:
             )
         return out
 
-    def record_assay(self, assay: AssayIn, *, actor: str) -> AssayOut:
-        return self.record_assays([assay], actor=actor)[0]
+    def record_assay(self, assay: AssayIn, *, actor: str, at: datetime | None = None) -> AssayOut:
+        return self.record_assays([assay], actor=actor, at=at)[0]
 
-    def record_assays(self, assays_in: Sequence[AssayIn], *, actor: str) -> list[AssayOut]:
-        """Record results on sealed samples, one per lot and role; the enterer is recorded."""
+    def record_assays(
+        self, assays_in: Sequence[AssayIn], *, actor: str, at: datetime | None = None
+    ) -> list[AssayOut]:
+        """Record results on sealed samples, one per lot and role; the enterer is recorded.
+
+        Each result is dated `assayed_at`, else `at`, else now (interactive callers only), and
+        must not precede the sealing of the lot's samples."""
         problems: list[FieldProblem] = []
         rows: list[dict[str, object]] = []
         prefix = len(assays_in) > 1
         now = stamp()
+        when = [
+            event_time(
+                a.assayed_at or at,
+                (f"assays[{i}]." if prefix else "") + ("assayed_at" if a.assayed_at else "at"),
+            )
+            for i, a in enumerate(assays_in)
+        ]
         with self.context.engine.begin() as connection:
             lot_ids = list(dict.fromkeys(a.lot_id for a in assays_in))
+            sampled = last_events(connection, lot_ids, [CustodyEvent.SAMPLED])
+            for index, a in enumerate(assays_in):
+                problem = too_early(
+                    (f"assays[{index}]." if prefix else "") + "assayed_at",
+                    when[index],
+                    sampled.get(a.lot_id),
+                    f"sealing of lot {a.lot_id}'s samples",
+                )
+                if problem is not None:
+                    problems.append(problem)
             sealed: dict[tuple[str, str], str] = {}
             recorded_roles: set[tuple[str, str]] = set()
             for start in range(0, len(lot_ids), CHUNK):
@@ -403,12 +455,18 @@ class Laboratory:
             read_lot(connection, lot_id)
             return read_assays(connection, [lot_id]).get(lot_id, [])
 
-    def exchange(self, lot_id: str, *, actor: str) -> ExchangeOut:
-        return self.exchange_many([lot_id], actor=actor)[0]
+    def exchange(self, lot_id: str, *, actor: str, at: datetime | None = None) -> ExchangeOut:
+        return self.exchange_many([lot_id], actor=actor, at=at)[0]
 
-    def exchange_many(self, lot_ids: Sequence[str], *, actor: str) -> list[ExchangeOut]:
+    def exchange_many(
+        self, lot_ids: Sequence[str], *, actor: str, at: datetime | None = None
+    ) -> list[ExchangeOut]:
         """Settle each lot's fineness by assay exchange and adjust its fine content on the
-        ledger from declared to settled; refused lots are listed, nothing stored."""
+        ledger from declared to settled; refused lots are listed, nothing stored.
+
+        `at` (`exchanged_at`) dates the adjustment entries and the custody event; None means now
+        (interactive callers only). It must not precede the sealing of a lot's samples."""
+        exchanged_at = event_time(at, "exchanged_at")
         problems: list[FieldProblem] = []
         plans: list[tuple[LotOut, ExchangeOutcome, ExchangeOutcome, Decimal, Decimal]] = []
         prefix = len(lot_ids) > 1
@@ -416,6 +474,7 @@ class Laboratory:
         with self.context.engine.connect() as connection:
             found = read_lots(connection, lot_ids)
             results = read_assays(connection, list(lot_ids))
+            sampled = last_events(connection, found, [CustodyEvent.SAMPLED])
             for index, lot_id in enumerate(lot_ids):
                 where = f"lots[{index}]." if prefix else ""
                 lot = found.get(lot_id)
@@ -423,6 +482,15 @@ class Laboratory:
                     problems.append(
                         FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
                     )
+                    continue
+                early = too_early(
+                    where + "exchanged_at",
+                    exchanged_at,
+                    sampled.get(lot_id),
+                    f"sealing of lot {lot_id}'s samples",
+                )
+                if early is not None:
+                    problems.append(early)
                     continue
                 if lot.status is not LotStatus.SAMPLED:
                     problems.append(
@@ -472,7 +540,6 @@ class Laboratory:
                 plans.append((lot, au, ag, fine_au, fine_ag))
         if problems:
             raise GoldRefusedError(problems)
-        at = datetime.now(UTC)
         drafts = []
         for lot, _au, _ag, fine_au, fine_ag in plans:
             for commodity, new, old in (
@@ -486,7 +553,7 @@ class Laboratory:
                         accounts.external(lot.depositor_id),
                         accounts.INTAKE,
                         "assay_adjustment",
-                        at,
+                        exchanged_at,
                         actor,
                         lot.lot_id,
                         f"gold:assay:{lot.lot_id}:{commodity}",
@@ -530,7 +597,7 @@ class Laboratory:
                     (
                         lot.lot_id,
                         CustodyEvent.ASSAYED,
-                        now,
+                        ts(exchanged_at),
                         mine[0].seq if mine else None,
                         f"Au {au.settled_per_mille} ‰ ({au.branch.value}), "
                         f"Ag {ag.settled_per_mille} ‰; fine Au {fine_au} oz",

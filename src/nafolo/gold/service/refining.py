@@ -10,7 +10,7 @@ after closing is the stock-taken in-process gold (e.g. Wohlwill electrolyte), st
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -30,10 +30,13 @@ from nafolo.gold.service.common import (
     Output,
     RecordedEntry,
     draft,
+    event_time,
     from_moz,
+    last_events,
     recorded,
     stamp,
     to_moz,
+    too_early,
     ts,
 )
 from nafolo.gold.service.errors import (
@@ -44,6 +47,7 @@ from nafolo.gold.service.errors import (
     refuse,
 )
 from nafolo.gold.service.lots import LotStatus, contained_oz, pairs, read_lots, set_status
+from nafolo.ledger import NotFoundError
 from nafolo.measurement.precious import round_down
 from nafolo.store.gold_tables import bars, batch_inputs, batches, residues
 
@@ -76,6 +80,8 @@ class BatchPlan(Input):
     planned_on: date
     route: Route = Route.MILLER_WOHLWILL
     inputs: list[BatchInputIn] = Field(min_length=1)
+    charged_at: datetime | None = None
+    """When the inputs went into the furnace (aware); None: the call's `at`."""
 
 
 class ResidueIn(Input):
@@ -85,6 +91,8 @@ class ResidueIn(Input):
     gross_g: Decimal = Field(gt=0, decimal_places=3)
     au_per_mille: Decimal = Field(ge=0, le=1000)
     ag_per_mille: Decimal = Field(ge=0, le=1000)
+    recovered_at: datetime | None = None
+    """When the residue was taken out of the batch (aware); None: the call's `at`."""
 
 
 class CloseBatch(Input):
@@ -92,6 +100,8 @@ class CloseBatch(Input):
     in_process_au_oz: Decimal = Field(default=Decimal(0), ge=0, decimal_places=3)
     loss_au_oz: Decimal = Field(default=Decimal(0), ge=0, decimal_places=3)
     note: str = Field(default="", max_length=200)
+    closed_at: datetime | None = None
+    """When the batch was closed (aware); None: the call's `at`."""
 
 
 class BatchInputOut(Output):
@@ -244,9 +254,14 @@ class Refining:
             ).scalar_one()
         )
 
-    def plan(self, plan: BatchPlan, *, actor: str) -> BatchOut:
+    def plan(self, plan: BatchPlan, *, actor: str, at: datetime | None = None) -> BatchOut:
         """Open a batch and move its inputs INTAKE → PROCESS:<batch>; refused over the day's
-        capacity, over a lot's unallocated fine gold, or for a lot not assayed."""
+        capacity, over a lot's unallocated fine gold, or for a lot not assayed.
+
+        `at` (`charged_at`) is when the inputs went into the furnace: it dates the input entries
+        and custody events; None means now (interactive callers only). Not before a lot's
+        assay exchange."""
+        charged_at = event_time(plan.charged_at or at, "charged_at")
         problems: list[FieldProblem] = []
         rows: list[dict[str, object]] = []
         with self.context.engine.connect() as connection:
@@ -264,6 +279,7 @@ class Refining:
                 )
             )
             planned = self._planned_moz(connection, plan.planned_on)
+            assayed = last_events(connection, found, [CustodyEvent.ASSAYED])
         seen: set[str] = set()
         total = 0
         for index, item in enumerate(plan.inputs):
@@ -280,6 +296,15 @@ class Refining:
                 )
                 continue
             seen.add(item.lot_id)
+            early = too_early(
+                "charged_at",
+                charged_at,
+                assayed.get(item.lot_id),
+                f"assay exchange of lot {item.lot_id}",
+            )
+            if early is not None:
+                problems.append(early)
+                continue
             if lot.status not in BATCHABLE or lot.fine_au_oz is None:
                 problems.append(
                     FieldProblem(
@@ -330,7 +355,6 @@ class Refining:
             )
         if problems:
             raise GoldRefusedError(problems)
-        at = datetime.now(UTC)
         process = accounts.process(plan.batch_id)
         drafts = [
             draft(
@@ -339,7 +363,7 @@ class Refining:
                 accounts.INTAKE,
                 process,
                 "batch_input",
-                at,
+                charged_at,
                 actor,
                 plan.batch_id,
                 f"gold:batch:{plan.batch_id}:{row['lot_id']}:{commodity}",
@@ -379,7 +403,7 @@ class Refining:
                     (
                         str(r["lot_id"]),
                         CustodyEvent.INTO_BATCH,
-                        ts(at),
+                        ts(charged_at),
                         seq_of.get(str(r["lot_id"])),
                         f"{from_moz(int(r['fine_au_moz']))} fine oz Au into batch "  # type: ignore[call-overload]
                         f"{plan.batch_id} ({plan.route.value})",
@@ -392,8 +416,22 @@ class Refining:
             update={"entries": [recorded(e) for e in entries]}
         )
 
-    def record_residue(self, residue: ResidueIn, *, actor: str) -> ResidueOut:
-        """A residue or the silver by-product out of the batch, fine content from its assay."""
+    def _last_movement(self, batch_id: str) -> datetime | None:
+        """Business time of the batch's latest ledger movement (inputs, residues, bars)."""
+        try:
+            found = self.context.ledger.entries(account=accounts.process(batch_id), limit=10_000)
+        except NotFoundError:
+            return None
+        return max((e.effective_at for e in found), default=None)
+
+    def record_residue(
+        self, residue: ResidueIn, *, actor: str, at: datetime | None = None
+    ) -> ResidueOut:
+        """A residue or the silver by-product out of the batch, fine content from its assay.
+
+        `at` (`recovered_at`) dates the entries; None means now (interactive callers only).
+        Not before the batch's latest movement."""
+        recovered_at = event_time(residue.recovered_at or at, "recovered_at")
         fine_au = contained_oz(residue.gross_g, residue.au_per_mille)
         fine_ag = contained_oz(residue.gross_g, residue.ag_per_mille)
         with self.context.engine.connect() as connection:
@@ -414,8 +452,15 @@ class Refining:
                 f"{left} oz in process",
                 Rule.BATCH_BALANCE,
             )
+        early = too_early(
+            "recovered_at",
+            recovered_at,
+            self._last_movement(residue.batch_id),
+            f"last movement of batch {residue.batch_id}",
+        )
+        if early is not None:
+            raise GoldRefusedError([early])
         target = accounts.residue(residue.kind.value)
-        at = datetime.now(UTC)
         entries = self.context.append(
             [
                 draft(
@@ -424,7 +469,7 @@ class Refining:
                     accounts.process(residue.batch_id),
                     target,
                     "residue",
-                    at,
+                    recovered_at,
                     actor,
                     residue.residue_id,
                     f"gold:residue:{residue.residue_id}:{commodity}",
@@ -464,13 +509,25 @@ class Refining:
             entries=[recorded(e) for e in entries],
         )
 
-    def close(self, close: CloseBatch, *, actor: str) -> BatchOut:
+    def close(self, close: CloseBatch, *, actor: str, at: datetime | None = None) -> BatchOut:
         """Close a batch when in = bars + in process (stock-taken) + residues + recorded loss,
-        exactly; the loss goes PROCESS:<batch> → LOSS:REFINING. Otherwise refused with the gap."""
+        exactly; the loss goes PROCESS:<batch> → LOSS:REFINING. Otherwise refused with the gap.
+
+        `at` (`closed_at`) dates the loss entry, the batch's closing and the custody events;
+        None means now (interactive callers only). Not before the batch's latest movement."""
+        closed_at = event_time(close.closed_at or at, "closed_at")
         with self.context.engine.connect() as connection:
             row, balance = read_batch_balance(connection, close.batch_id)
         if row.status != "open":
             raise refuse("batch_id", f"batch {close.batch_id} is already closed", Rule.STATE)
+        early = too_early(
+            "closed_at",
+            closed_at,
+            self._last_movement(close.batch_id),
+            f"last movement of batch {close.batch_id}",
+        )
+        if early is not None:
+            raise GoldRefusedError([early])
         stated = BatchBalance(
             balance.batch_id,
             balance.inputs,
@@ -497,7 +554,7 @@ class Refining:
                     accounts.process(close.batch_id),
                     accounts.LOSS,
                     "refining_loss",
-                    datetime.now(UTC),
+                    closed_at,
                     actor,
                     close.batch_id,
                     f"gold:loss:{close.batch_id}:AU",
@@ -514,7 +571,7 @@ class Refining:
                     in_process_au_moz=to_moz(close.in_process_au_oz),
                     loss_au_moz=to_moz(close.loss_au_oz),
                     closed_by=actor,
-                    closed_at=stamp(),
+                    closed_at=ts(closed_at),
                     note=close.note,
                 )
             )
@@ -530,7 +587,13 @@ class Refining:
             self.context.custody(
                 connection,
                 [
-                    (lot, CustodyEvent.REFINED, stamp(), None, f"batch {close.batch_id} closed")
+                    (
+                        lot,
+                        CustodyEvent.REFINED,
+                        ts(closed_at),
+                        None,
+                        f"batch {close.batch_id} closed",
+                    )
                     for lot in lot_ids
                 ],
                 actor,

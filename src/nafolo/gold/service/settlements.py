@@ -9,7 +9,7 @@ Separation of duties: whoever entered the refiner's assay may not approve the se
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -26,9 +26,12 @@ from nafolo.gold.service.common import (
     RecordedEntry,
     day_start,
     draft,
+    event_time,
+    last_events,
     recorded,
     stamp,
     to_moz,
+    too_early,
     ts,
 )
 from nafolo.gold.service.depositors import read_depositor
@@ -153,12 +156,21 @@ class Settlements:
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def settle(self, lot_id: str, *, actor: str) -> SettlementOut:
+    def settle(self, lot_id: str, *, actor: str, at: datetime | None = None) -> SettlementOut:
         """Settle and credit one lot; `actor` approves (must not have entered the refiner's
         assay: `Rule.SEPARATION_OF_DUTIES`)."""
-        return self.settle_many([lot_id], actor=actor)[0]
+        return self.settle_many([lot_id], actor=actor, at=at)[0]
 
-    def settle_many(self, lot_ids: Sequence[str], *, actor: str) -> list[SettlementOut]:
+    def settle_many(
+        self, lot_ids: Sequence[str], *, actor: str, at: datetime | None = None
+    ) -> list[SettlementOut]:
+        """Settle and credit lots, all or nothing.
+
+        `at` (`settled_at`) is the business time of the settlement: it dates the credit entries
+        (so statements and monthly reports count it in the month it happened) and the custody
+        event; None means now (interactive callers only). It must not precede the assay
+        exchange of any lot (`Rule.CHRONOLOGY`)."""
+        settled_at = event_time(at, "settled_at")
         problems: list[FieldProblem] = []
         plans: list[tuple[LotOut, SettlementStatement]] = []
         prefix = len(lot_ids) > 1
@@ -184,6 +196,7 @@ class Settlements:
                         )
                     )
                 )
+            exchanged = last_events(connection, found, [CustodyEvent.ASSAYED])
             for index, lot_id in enumerate(lot_ids):
                 where = f"lots[{index}]." if prefix else ""
                 lot = found.get(lot_id)
@@ -191,6 +204,15 @@ class Settlements:
                     problems.append(
                         FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
                     )
+                    continue
+                early = too_early(
+                    where + "settled_at",
+                    settled_at,
+                    exchanged.get(lot_id),
+                    f"assay exchange of lot {lot_id}",
+                )
+                if early is not None:
+                    problems.append(early)
                     continue
                 if lot_id in done:
                     problems.append(
@@ -241,7 +263,6 @@ class Settlements:
                 plans.append((lot, statement))
         if problems:
             raise GoldRefusedError(problems)
-        at = datetime.now(UTC)
         drafts = []
         for lot, statement in plans:
             for commodity, oz in (
@@ -255,7 +276,7 @@ class Settlements:
                         accounts.CLEARING,
                         accounts.metal(lot.depositor_id),
                         "settlement",
-                        at,
+                        settled_at,
                         actor,
                         lot.lot_id,
                         f"gold:settle:{lot.lot_id}:{commodity}",
@@ -291,7 +312,7 @@ class Settlements:
                 (
                     lot.lot_id,
                     CustodyEvent.SETTLED,
-                    now,
+                    ts(settled_at),
                     mine[0].seq if mine else None,
                     f"credited {statement.credited_au_oz} oz Au, {statement.credited_ag_oz} oz Ag"
                     f" to {accounts.metal(lot.depositor_id)}",
@@ -392,6 +413,7 @@ class Settlements:
     def sell(self, sale: SaleIn, *, actor: str) -> SaleOut:
         """Sell metal on account at the given prices: METAL:<depositor> → CLEARING:TOLL; the
         proceeds (half-up to the contract currency unit) are owed to the depositor."""
+        event_time(sale.sold_at, "sold_at")
         with self.context.engine.connect() as connection:
             depositor = read_depositor(connection, sale.depositor_id)
             if connection.execute(
