@@ -40,17 +40,36 @@ def gold_figures(engine: Engine) -> GoldFigures | None:
         return None
     try:
         refinery = service.Refinery(engine)
-        bars = refinery.vault.bars(status="vaulted", limit=100_000, offset=0)
         capacity = refinery.refining.capacity(datetime.now(UTC).date())
-        listing = getattr(refinery.refining, "all", None) or refinery.refining.list
-        batches = listing(status="open")
+        vaulted_bars, vaulted_fine_oz, open_batches = _vault_and_batches(engine)
         return GoldFigures(
-            vaulted_bars=len(bars),
-            vaulted_fine_oz=sum((Decimal(b.fine_oz) for b in bars), Decimal(0)),
+            vaulted_bars=vaulted_bars,
+            vaulted_fine_oz=vaulted_fine_oz,
             capacity_fine_oz=Decimal(capacity.capacity_fine_oz),
             planned_fine_oz=Decimal(capacity.planned_fine_oz),
-            open_batches=len(batches),
+            open_batches=open_batches,
         )
     except Exception:  # the overview must render even if the refinery's store is not ready
         _log.exception("gold figures unavailable")
         return None
+
+
+def _vault_and_batches(engine: Engine) -> tuple[int, Decimal, int]:
+    """Gold bars in the vault, their fine gold (oz) and the open batches, counted by the database
+    (the service lists would load every bar and batch for three numbers)."""
+    import sqlalchemy as sa
+
+    from nafolo.gold.service.common import from_moz
+    from nafolo.store.gold_tables import bars, batches
+
+    vaulted = (bars.c.status == "vaulted") & (bars.c.metal == "AU")
+    with engine.connect() as connection:
+        count, fine_moz = connection.execute(
+            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(bars.c.fine_moz), 0)).where(
+                vaulted
+            )
+        ).one()
+        open_batches = connection.execute(
+            sa.select(sa.func.count()).select_from(batches).where(batches.c.status == "open")
+        ).scalar_one()
+    return int(count), from_moz(int(fine_moz)), int(open_batches)

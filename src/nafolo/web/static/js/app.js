@@ -81,3 +81,11 @@
     if (token) e.detail.headers["X-CSRF-Token"] = token;
   });
 })();
+
+// A refused form comes back as 422 with the form and its errors: swap it in like a success.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr && event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
