@@ -6,31 +6,18 @@ the good rows instead. The template to fill in is at /api/gold/imports/template.
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from nafolo.api.deps import ActorDep, EngineDep
-from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError, field_error
+from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from nafolo.api.routes.gold_common import XLSX_MEDIA_TYPE, gold_call
 from nafolo.api.schemas.gold import GoldImportOut, RowProblemOut
+from nafolo.api.uploads import saved_workbook
 
 router = APIRouter(prefix="/gold/imports", tags=["gold lots"])
-
-UPLOAD_CHUNK = 1024 * 1024
-
-
-def _names(files: list[UploadFile]) -> list[str]:
-    """Each upload's plain file name; refused unless one .xlsx or one or more .csv files."""
-    names = [PurePath(f.filename or "").name for f in files]
-    suffixes = {PurePath(n).suffix.lower() for n in names}
-    workbook = len(names) == 1 and suffixes == {".xlsx"}
-    sheets = suffixes == {".csv"} and len(set(names)) == len(names) and all(n for n in names)
-    if not (workbook or sheets):
-        message = "send one .xlsx workbook, or one .csv file per sheet named <sheet>.csv"
-        raise ProblemError(422, "validation", message, [field_error(["body", "files"], message)])
-    return names
 
 
 @router.post(
@@ -52,24 +39,12 @@ def import_file(
 ) -> GoldImportOut:
     from nafolo.gold.service import import_gold
 
-    names = _names(files)
-    with tempfile.TemporaryDirectory(prefix="nafolo-gold-import-") as folder:
-        for upload, name in zip(files, names, strict=True):
-            with (Path(folder) / name).open("wb") as out:
-                while chunk := upload.file.read(UPLOAD_CHUNK):
-                    out.write(chunk)
-        workbook = PurePath(names[0]).suffix.lower() == ".xlsx"
-        with gold_call():
-            report = import_gold(
-                engine,
-                Path(folder) / names[0] if workbook else Path(folder),
-                actor=actor,
-                skip_invalid=skip_invalid,
-            )
+    with saved_workbook(files, "nafolo-gold-import-") as upload, gold_call():
+        report = import_gold(engine, upload.path, actor=actor, skip_invalid=skip_invalid)
     if report.lots + report.samples + report.assays == 0:
         response.status_code = 200
     return GoldImportOut(
-        source=", ".join(names),
+        source=upload.source,
         lots=report.lots,
         received=report.received,
         samples=report.samples,
