@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     session_max_age_s: int = Field(
         default=8 * 3600, ge=60, description="How long a web session lasts after sign-in."
     )
+    read_cache_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Keep API read models (stocks, cover, alerts, registers) while the store is "
+        "unchanged, for at most this many seconds; 0 computes every answer afresh.",
+    )
     cookie_secure: bool | None = Field(
         default=None,
         description="Send cookies only over HTTPS; None: when the request came over https.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,20 @@ def test_serve_refuses_a_store_without_schema(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'empty.sqlite'}"])
     assert result.exit_code == 2
     assert "nafolo db upgrade" in result.output
+
+
+def test_serve_with_workers_hands_uvicorn_the_app_factory_and_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'served.sqlite'}"
+    upgrade(url)
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
+    )
+    monkeypatch.setenv("NAFOLO_DATABASE_URL", "")  # restored after the test
+    result = CliRunner().invoke(cli, ["serve", "--db", url, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    [call] = calls
+    assert (call["app"], call["factory"], call["workers"]) == ("nafolo.api:create_app", True, 2)
+    assert os.environ["NAFOLO_DATABASE_URL"] == url

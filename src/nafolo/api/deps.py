@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 from fastapi import Depends, Query, Request
 from sqlalchemy.engine import Connection, Engine
 
+from nafolo.api.cache import ReadCache
 from nafolo.auth.users import User, UserStore
 from nafolo.auth.web import current_user
 from nafolo.fuel.network.model import Network
 from nafolo.ledger import Ledger
 from nafolo.settings import Settings
+from nafolo.store.version import StoreVersion
 
 if TYPE_CHECKING:
     from nafolo.fuel.operations.service import FuelOperations
@@ -40,6 +42,11 @@ class AppState:
     operations: FuelOperations | None = None
     refinery: Refinery | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    read_cache: ReadCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.read_cache is None:
+            self.read_cache = ReadCache(StoreVersion(self.engine), self.settings.read_cache_s)
 
     def loaded_network(self) -> Network:
         """The network the app operates (default: the bundled Mali network), loaded once."""
@@ -70,7 +77,7 @@ class AppState:
             return self.refinery
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state = request.app.state.nafolo
     assert isinstance(state, AppState)
     return state
@@ -79,16 +86,25 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_refinery(state: StateDep) -> Refinery:
+async def get_refinery(state: StateDep) -> Refinery:
     """The gold refinery services (`routes.gold_common.RefineryDep`)."""
     return state.gold_refinery()
 
 
-def get_settings(state: StateDep) -> Settings:
+async def get_read_cache(state: StateDep) -> ReadCache:
+    """Read models kept while the store is unchanged (`nafolo.api.cache`)."""
+    assert state.read_cache is not None
+    return state.read_cache
+
+
+ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]
+
+
+async def get_settings(state: StateDep) -> Settings:
     return state.settings
 
 
-def get_engine(state: StateDep) -> Engine:
+async def get_engine(state: StateDep) -> Engine:
     return state.engine
 
 
@@ -98,7 +114,7 @@ def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[C
         yield connection
 
 
-def get_ledger(state: StateDep) -> Ledger:
+async def get_ledger(state: StateDep) -> Ledger:
     return state.ledger
 
 
@@ -124,7 +140,7 @@ class Page:
         return items[self.offset : self.offset + self.limit]
 
 
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page.")] = 100,
     offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
 ) -> Page:

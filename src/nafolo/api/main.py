@@ -3,10 +3,11 @@ fuel network behind one FastAPI app (OpenAPI at /docs)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nafolo import __version__
 from nafolo.api.deps import AppState
@@ -69,6 +70,31 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+
+class SecurityHeaders:
+    """Adds `SECURITY_HEADERS` to every HTTP response that does not set them itself.
+
+    Plain ASGI rather than `@app.middleware("http")`: no task and stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 DESCRIPTION = """\
 Nafolo's REST API: the hash-chained ledger, the fuel network, plans, fuel operations and their
 read models. Quantities carry their unit in the field name (`stock_t`, `volume_l`) or, where the
@@ -111,15 +137,7 @@ def create_app(settings: Settings | None = None, *, network: Network | None = No
     app.include_router(auth_router)
     install_web(app)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
 
 

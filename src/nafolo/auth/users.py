@@ -107,7 +107,7 @@ def _user(row: sa.Row[object]) -> User:
     m = row._mapping
     language = str(m["language"])
     return User(
-        id=int(m["id"]),  # type: ignore[call-overload]
+        id=int(m["id"]),  # type: ignore[call-overload, unused-ignore]
         username=str(m["username"]),
         full_name=str(m["full_name"]),
         role=Role(m["role"]),

@@ -33,6 +33,7 @@ from starlette.routing import BaseRoute
 
 from nafolo.api.problems import ProblemError
 from nafolo.auth.roles import Permission, Role, allowed
+from nafolo.auth.tokens import digest
 from nafolo.auth.users import AuthEvent, User, UserStore
 from nafolo.settings import Settings
 
@@ -77,7 +78,7 @@ def _settings(request: Request) -> Settings:
 
 @functools.lru_cache(maxsize=16)
 def _secret(data_dir: str, key: str) -> str:
-    settings = Settings(data_dir=data_dir, secret_key=key)  # type: ignore[arg-type]
+    settings = Settings(data_dir=data_dir, secret_key=key)  # type: ignore[arg-type, unused-ignore]
     return settings.session_secret()
 
 
@@ -182,7 +183,7 @@ async def optional_user(request: Request) -> User | None:
         scheme, _, token = authorization.partition(" ")
         via = "token"
         if scheme.lower() == "bearer" and token.strip():
-            user = await run_in_threadpool(_users(request).user_for_token, token.strip())
+            user = await run_in_threadpool(_token_user, request, token.strip())
     elif (sid := session_id(request)) is not None:
         via = "session"
         user = await run_in_threadpool(_users(request).user_for_session, sid)
@@ -191,6 +192,20 @@ async def optional_user(request: Request) -> User | None:
     request.state.nafolo_user = user
     request.state.nafolo_auth_via = via if user is not None else "none"
     return user
+
+
+def _token_user(request: Request, token: str) -> User | None:
+    """`UserStore.user_for_token`, kept in the app's read cache (when it has one) under the
+    token's digest: any write to the store (a revocation, a deactivation) drops it; an expiry
+    is seen at most `Settings.read_cache_s` late."""
+    users = _users(request)
+    cache = getattr(_state(request), "read_cache", None)
+    if cache is None:
+        return users.user_for_token(token)
+    found: User | None = cache.get(
+        ("token-user", digest(token)), lambda: users.user_for_token(token)
+    )
+    return found
 
 
 async def current_user(request: Request) -> User:

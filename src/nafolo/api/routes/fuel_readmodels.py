@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from nafolo.api.deps import LedgerDep, NetworkDep, PageDep, SettingsDep, aware
+from nafolo.api.deps import LedgerDep, NetworkDep, PageDep, ReadCacheDep, SettingsDep, aware
 from nafolo.api.plan_store import plan_folder
 from nafolo.api.problems import unknown
 from nafolo.api.schemas.common import Listing, Paged
@@ -73,6 +73,7 @@ def _check(network: Network, **codes: str | None) -> None:
 def stocks(
     ledger: LedgerDep,
     network: NetworkDep,
+    cache: ReadCacheDep,
     depot: DepotQuery = None,
     product: ProductQuery = None,
     as_of: AsOfQuery = None,
@@ -81,7 +82,10 @@ def stocks(
     _check(network, depot=depot, product=product)
     rows = [
         s
-        for s in depot_stocks(ledger, network, as_of=aware(as_of))
+        for s in cache.get(
+            ("depot_stocks", id(network), as_of),
+            lambda: depot_stocks(ledger, network, as_of=aware(as_of)),
+        )
         if (depot is None or s.depot == depot) and (product is None or s.product == product)
     ]
     return Listing[DepotStock](items=rows, units=STOCK_UNITS)
@@ -91,6 +95,7 @@ def stocks(
 def transit(
     ledger: LedgerDep,
     network: NetworkDep,
+    cache: ReadCacheDep,
     corridor: CorridorQuery = None,
     product: ProductQuery = None,
     as_of: AsOfQuery = None,
@@ -98,7 +103,7 @@ def transit(
     _check(network, corridor=corridor, product=product)
     rows = [
         t
-        for t in in_transit(ledger, as_of=aware(as_of))
+        for t in cache.get(("in_transit", as_of), lambda: in_transit(ledger, as_of=aware(as_of)))
         if (corridor is None or t.corridor == corridor)
         and (product is None or t.product == product)
     ]
@@ -109,6 +114,7 @@ def transit(
 def cover(
     ledger: LedgerDep,
     network: NetworkDep,
+    cache: ReadCacheDep,
     by: Annotated[Literal["depot", "region"], Query(description="Per depot tank or region.")] = (
         "depot"
     ),
@@ -125,13 +131,19 @@ def cover(
     if by == "depot":
         depots = [
             DepotCoverOut.of(c)
-            for c in depot_cover(ledger, network, moment, horizon_days)
+            for c in cache.get(
+                ("depot_cover", id(network), moment, horizon_days),
+                lambda: depot_cover(ledger, network, moment, horizon_days),
+            )
             if (depot is None or c.depot == depot) and (product is None or c.product == product)
         ]
         return CoverListing(by=by, items=depots)
     regions = [
         c
-        for c in region_cover(ledger, network, moment, horizon_days)
+        for c in cache.get(
+            ("region_cover", id(network), moment, horizon_days),
+            lambda: region_cover(ledger, network, moment, horizon_days),
+        )
         if (region is None or c.region == region) and (product is None or c.product == product)
     ]
     return CoverListing(by=by, items=regions)
@@ -153,6 +165,7 @@ def month_compliance(
 def current_alerts(
     ledger: LedgerDep,
     network: NetworkDep,
+    cache: ReadCacheDep,
     page: PageDep,
     kind: Annotated[AlertKind | None, Query(description="Only alerts of this kind.")] = None,
     now: AsOfQuery = None,
@@ -162,7 +175,10 @@ def current_alerts(
     tolerance. Each alert carries `value` and `threshold` in its `unit`."""
     found = [
         a
-        for a in alerts(ledger, network, aware(now), horizon_days)
+        for a in cache.get(
+            ("alerts", id(network), now, horizon_days),
+            lambda: alerts(ledger, network, aware(now), horizon_days),
+        )
         if kind is None or a.kind == kind
     ]
     return Paged[Alert](

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from nafolo.api.deps import ActorDep, PageDep
+from nafolo.api.deps import ActorDep, PageDep, ReadCacheDep
 from nafolo.api.problems import ProblemError, field_error
 from nafolo.api.routes.gold_common import (
     CSV_MEDIA_TYPE,
@@ -65,22 +65,27 @@ def cast_bars(body: CastBars, refinery: RefineryDep, actor: ActorDep) -> list[Ba
 @router.get("/bars", summary="List bars")
 def list_bars(
     refinery: RefineryDep,
+    cache: ReadCacheDep,
     page: PageDep,
     location: Annotated[str | None, Query(description="Vault location code.")] = None,
     status: Annotated[Literal["vaulted", "shipped"] | None, Query()] = None,
     batch_id: Annotated[str | None, Query()] = None,
 ) -> Paged[BarOut]:
-    rows = refinery.vault.bars(location=location, status=status, batch_id=batch_id, limit=10**9)
-    return Paged[BarOut](
-        items=page.slice(rows), total=len(rows), limit=page.limit, offset=page.offset
-    )
+    filters = {"location": location, "status": status, "batch_id": batch_id}
+
+    def listed() -> Paged[BarOut]:
+        items = refinery.vault.bars(**filters, limit=page.limit, offset=page.offset)
+        total = refinery.vault.count_bars(**filters)
+        return Paged[BarOut](items=items, total=total, limit=page.limit, offset=page.offset)
+
+    return cache.get(("bars", location, status, batch_id, page), listed)
 
 
 @router.get("/bars/{bar_id}", responses=REFUSED, summary="A bar")
-def get_bar(bar_id: str, refinery: RefineryDep) -> BarOut:
+def get_bar(bar_id: str, refinery: RefineryDep, cache: ReadCacheDep) -> BarOut:
     """`bar_id` is BRAND-YEAR-SERIAL, e.g. SENOU-2026-A00001."""
     with gold_call(bar_id=bar_id):
-        return refinery.vault.bar(bar_id)
+        return cache.get(("bar", bar_id), lambda: refinery.vault.bar(bar_id))
 
 
 @router.post("/bars/{bar_id}/move", responses=REFUSED, summary="Move a bar in the vault")

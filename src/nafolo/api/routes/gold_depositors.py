@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from nafolo.api.deps import ActorDep, PageDep
+from nafolo.api.deps import ActorDep, PageDep, ReadCacheDep
 from nafolo.api.routes.gold_common import REFUSED, RefineryDep, gold_call
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.gold import MetalBalanceOut, ScreeningEntryIn
@@ -44,6 +44,7 @@ def register_depositor(body: NewDepositor, refinery: RefineryDep, actor: ActorDe
 @router.get("/depositors", summary="List depositors")
 def list_depositors(
     refinery: RefineryDep,
+    cache: ReadCacheDep,
     page: PageDep,
     decision: Annotated[
         Decision | None, Query(description="Latest due-diligence decision.")
@@ -52,7 +53,7 @@ def list_depositors(
 ) -> Paged[DepositorOut]:
     rows = [
         d
-        for d in refinery.depositors.all()
+        for d in cache.get(("depositors",), refinery.depositors.all)
         if (decision is None or d.decision == decision)
         and (depositor_type is None or d.depositor_type == depositor_type)
     ]

@@ -9,7 +9,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
-from nafolo.api.deps import ActorDep, ConnectionDep, PageDep
+from nafolo.api.deps import ActorDep, ConnectionDep, PageDep, ReadCacheDep
 from nafolo.api.routes.gold_common import REFUSED, RefineryDep, gold_call
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.gold import ReleaseLotIn
@@ -49,26 +49,30 @@ def register_lot(body: NewLot, refinery: RefineryDep, actor: ActorDep) -> LotOut
 def list_lots(
     refinery: RefineryDep,
     connection: ConnectionDep,
+    cache: ReadCacheDep,
     page: PageDep,
     depositor_id: Annotated[str | None, Query(description="Only this depositor's lots.")] = None,
     status: Annotated[LotStatus | None, Query()] = None,
 ) -> Paged[LotOut]:
-    count = sa.select(sa.func.count()).select_from(lots_table)
-    if depositor_id is not None:
-        count = count.where(lots_table.c.depositor_id == depositor_id)
-    if status is not None:
-        count = count.where(lots_table.c.status == status.value)
-    total = int(connection.execute(count).scalar_one())
-    items = refinery.lots.all(depositor_id, status, limit=page.limit, offset=page.offset)
-    return Paged[LotOut](items=items, total=total, limit=page.limit, offset=page.offset)
+    def listed() -> Paged[LotOut]:
+        count = sa.select(sa.func.count()).select_from(lots_table)
+        if depositor_id is not None:
+            count = count.where(lots_table.c.depositor_id == depositor_id)
+        if status is not None:
+            count = count.where(lots_table.c.status == status.value)
+        total = int(connection.execute(count).scalar_one())
+        items = refinery.lots.all(depositor_id, status, limit=page.limit, offset=page.offset)
+        return Paged[LotOut](items=items, total=total, limit=page.limit, offset=page.offset)
+
+    return cache.get(("lots", depositor_id, status, page), listed)
 
 
 @router.get("/lots/{lot_id}", responses=REFUSED, summary="A lot")
-def get_lot(lot_id: str, refinery: RefineryDep) -> LotOut:
+def get_lot(lot_id: str, refinery: RefineryDep, cache: ReadCacheDep) -> LotOut:
     """Declared and received weights, status, admission reasons, CAHRA flag, settled fineness
     (‰) and fine content (troy oz), and how much of it batches have taken."""
     with gold_call(lot_id=lot_id):
-        return refinery.lots.get(lot_id)
+        return cache.get(("lot", lot_id), lambda: refinery.lots.get(lot_id))
 
 
 @router.post("/lots/{lot_id}/release", responses=REFUSED, summary="Release a lot from quarantine")

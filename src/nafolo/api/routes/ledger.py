@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Connection
 
-from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, UserDep, aware
+from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, ReadCacheDep, UserDep, aware
 from nafolo.api.problems import ProblemError, field_error, ledger_problem, unknown
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.ledger import BalanceOut, CorrectionIn, EntryOut, VerificationOut
@@ -86,6 +86,7 @@ EntryFiltersDep = Annotated[EntryFilters, Depends(get_entry_filters)]
 @router.get("/entries", summary="List journal entries")
 def list_entries(
     ledger: LedgerDep,
+    cache: ReadCacheDep,
     connection: ConnectionDep,
     filters: EntryFiltersDep,
     page: PageDep,
@@ -100,33 +101,34 @@ def list_entries(
         raise ProblemError(
             422, "validation", message, [field_error(["query", "after_seq"], message)]
         )
-    total = ledger.count_entries(
-        account=filters.account,
-        commodity=filters.commodity,
-        kind=filters.kind,
-        effective_from=filters.effective_from,
-        effective_until=filters.effective_until,
-    )
-    entries = ledger.entries(
-        account=filters.account,
-        commodity=filters.commodity,
-        kind=filters.kind,
-        effective_from=filters.effective_from,
-        effective_until=filters.effective_until,
-        after_seq=after_seq,
-        limit=page.limit,
-        offset=page.offset,
-        newest_first=order == "desc",
-    )
-    units = _units(ledger)
-    full = len(entries) == page.limit and order == "asc"
-    return Paged[EntryOut](
-        items=[EntryOut.of(e, units[e.commodity]) for e in entries],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        next_cursor=entries[-1].seq if full else None,
-    )
+    where: dict[str, Any] = {
+        "account": filters.account,
+        "commodity": filters.commodity,
+        "kind": filters.kind,
+        "effective_from": filters.effective_from,
+        "effective_until": filters.effective_until,
+    }
+
+    def listed() -> Paged[EntryOut]:
+        total = ledger.count_entries(**where)
+        entries = ledger.entries(
+            **where,
+            after_seq=after_seq,
+            limit=page.limit,
+            offset=page.offset,
+            newest_first=order == "desc",
+        )
+        units = _units(ledger)
+        full = len(entries) == page.limit and order == "asc"
+        return Paged[EntryOut](
+            items=[EntryOut.of(e, units[e.commodity]) for e in entries],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+            next_cursor=entries[-1].seq if full else None,
+        )
+
+    return cache.get(("entries", *where.values(), after_seq, order, page), listed)
 
 
 def _entry(ledger: Ledger, seq: int) -> Entry:
@@ -182,6 +184,7 @@ def correct_entry(
 @router.get("/balances", summary="Balances per account and commodity")
 def list_balances(
     ledger: LedgerDep,
+    cache: ReadCacheDep,
     connection: ConnectionDep,
     page: PageDep,
     account_kind: Annotated[
@@ -201,8 +204,11 @@ def list_balances(
     _one_of("domain", domain, DOMAINS)
     _require(connection, commodities, "commodity", commodity)
     _require(connection, accounts, "account", account)
-    balances = ledger.balances(
-        account_kind=account_kind, commodity=commodity, domain=domain, as_of=aware(as_of)
+    balances = cache.get(
+        ("balances", account_kind, commodity, domain, as_of),
+        lambda: ledger.balances(
+            account_kind=account_kind, commodity=commodity, domain=domain, as_of=aware(as_of)
+        ),
     )
     if account is not None:
         balances = [b for b in balances if b.account == account]

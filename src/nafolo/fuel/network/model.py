@@ -30,7 +30,7 @@ from nafolo.workbook.problems import InputError, Problem
 
 
 def _param(default: float, unit: str, description: str) -> float:
-    return Field(default, description=description, json_schema_extra={"unit": unit})  # type: ignore[no-any-return]
+    return Field(default, description=description, json_schema_extra={"unit": unit})  # type: ignore[no-any-return, unused-ignore]
 
 
 class PlannerParameters(BaseModel):

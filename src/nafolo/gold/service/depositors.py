@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import Field, model_validator
@@ -322,37 +322,62 @@ def _assessment_out(row: sa.Row[tuple[object, ...]]) -> AssessmentOut:
 
 def read_depositor(connection: Connection, depositor_id: str) -> DepositorOut:
     """A depositor with its facts and current standing; GoldNotFoundError if unknown."""
-    row = connection.execute(
-        sa.select(depositors).where(depositors.c.depositor_id == depositor_id)
-    ).first()
-    if row is None:
+    found = read_depositors(connection, [depositor_id])
+    if not found:
         raise GoldNotFoundError("depositor", depositor_id)
+    return found[0]
+
+
+def read_depositors(
+    connection: Connection, depositor_ids: Sequence[str] | None = None
+) -> list[DepositorOut]:
+    """The depositors named (every one when None), by id, with their facts and current standing:
+    one query per table whatever their number. Unknown ids are left out."""
+    query = sa.select(depositors).order_by(depositors.c.depositor_id)
+    if depositor_ids is not None:
+        query = query.where(depositors.c.depositor_id.in_(list(depositor_ids)))
+    rows = connection.execute(query).all()
+    if not rows:
+        return []
+    ids = [r.depositor_id for r in rows]
+
+    def grouped(table: sa.Table, order: sa.ColumnElement[Any]) -> dict[str, list[Any]]:
+        by_depositor: dict[str, list[Any]] = {i: [] for i in ids}
+        found = connection.execute(
+            sa.select(table).where(table.c.depositor_id.in_(ids)).order_by(order)
+        )
+        for row in found:
+            by_depositor[row.depositor_id].append(row)
+        return by_depositor
+
+    own = grouped(owners, owners.c.id)
+    lic = grouped(licences, licences.c.id)
+    ori = grouped(origins, origins.c.origin_id)
+    hits = grouped(screening_hits, screening_hits.c.id)
+    newest = (
+        sa.select(sa.func.max(assessments.c.id))
+        .where(assessments.c.depositor_id.in_(ids))
+        .group_by(assessments.c.depositor_id)
+    )
+    current = {
+        r.depositor_id: _assessment_out(r)
+        for r in connection.execute(sa.select(assessments).where(assessments.c.id.in_(newest)))
+    }
+    return [_depositor_out(r, own, lic, ori, hits, current.get(r.depositor_id)) for r in rows]
+
+
+def _depositor_out(
+    row: Any,
+    own: dict[str, list[Any]],
+    lic: dict[str, list[Any]],
+    ori: dict[str, list[Any]],
+    hits: dict[str, list[Any]],
+    current: AssessmentOut | None,
+) -> DepositorOut:
     m = row._mapping
-    own = connection.execute(
-        sa.select(owners).where(owners.c.depositor_id == depositor_id).order_by(owners.c.id)
-    )
-    lic = connection.execute(
-        sa.select(licences).where(licences.c.depositor_id == depositor_id).order_by(licences.c.id)
-    )
-    ori = connection.execute(
-        sa.select(origins)
-        .where(origins.c.depositor_id == depositor_id)
-        .order_by(origins.c.origin_id)
-    )
-    hits = connection.execute(
-        sa.select(screening_hits)
-        .where(screening_hits.c.depositor_id == depositor_id)
-        .order_by(screening_hits.c.id)
-    )
-    latest = connection.execute(
-        sa.select(assessments)
-        .where(assessments.c.depositor_id == depositor_id)
-        .order_by(assessments.c.id.desc())
-        .limit(1)
-    ).first()
-    current = None if latest is None else _assessment_out(latest)
+    key = m["depositor_id"]
     return DepositorOut(
-        depositor_id=m["depositor_id"],
+        depositor_id=key,
         name=m["name"],
         depositor_type=DepositorType(m["depositor_type"]),
         contract=Contract.model_validate_json(m["contract_json"]),
@@ -360,7 +385,7 @@ def read_depositor(connection: Connection, depositor_id: str) -> DepositorOut:
             OwnerOut(
                 name=o.name, share_pct=Decimal(o.share_pct), identity_verified=o.identity_verified
             )
-            for o in own
+            for o in own[key]
         ],
         licences=[
             LicenceOut(
@@ -369,10 +394,10 @@ def read_depositor(connection: Connection, depositor_id: str) -> DepositorOut:
                 valid_from=date.fromisoformat(li.valid_from),
                 expires_on=date.fromisoformat(li.expires_on),
             )
-            for li in lic
+            for li in lic[key]
         ],
-        origins=[_origin_out(o) for o in ori],
-        hits=[_hit_out(h) for h in hits],
+        origins=[_origin_out(o) for o in ori[key]],
+        hits=[_hit_out(h) for h in hits[key]],
         decision=None if current is None else current.decision,
         rating=None if current is None else current.rating,
         next_review=None if current is None else current.next_review,
@@ -702,10 +727,7 @@ class DepositorRegistry:
 
     def all(self) -> list[DepositorOut]:
         with self._engine.connect() as connection:
-            ids = connection.execute(
-                sa.select(depositors.c.depositor_id).order_by(depositors.c.depositor_id)
-            ).scalars()
-            return [read_depositor(connection, i) for i in list(ids)]
+            return read_depositors(connection)
 
     def history(self, depositor_id: str) -> list[AssessmentOut]:
         with self._engine.connect() as connection:

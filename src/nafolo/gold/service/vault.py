@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import Field, model_validator
@@ -187,6 +187,19 @@ def _make(bar: BarIn, brand: str, year: int) -> Bar:
         else gold_good_delivery_bar
     )
     return make(bar.serial, brand, year, reading, bar.fineness_per_mille)
+
+
+def _bars_where(
+    query: sa.Select[Any], location: str | None, status: str | None, batch_id: str | None
+) -> sa.Select[Any]:
+    for column, value in (
+        (bars.c.location, location),
+        (bars.c.status, status),
+        (bars.c.batch_id, batch_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 def _bar_out(row: sa.Row[tuple[object, ...]]) -> BarOut:
@@ -709,15 +722,20 @@ class Vault:
         limit: int = 1000,
         offset: int = 0,
     ) -> list[BarOut]:
-        query = sa.select(bars).order_by(bars.c.bar_id).limit(limit).offset(offset)
-        if location is not None:
-            query = query.where(bars.c.location == location)
-        if status is not None:
-            query = query.where(bars.c.status == status)
-        if batch_id is not None:
-            query = query.where(bars.c.batch_id == batch_id)
+        query = _bars_where(sa.select(bars), location, status, batch_id)
+        query = query.order_by(bars.c.bar_id).limit(limit).offset(offset)
         with self.context.engine.connect() as connection:
             return [_bar_out(r) for r in connection.execute(query)]
+
+    def count_bars(
+        self, location: str | None = None, status: str | None = None, batch_id: str | None = None
+    ) -> int:
+        """How many bars `bars` would list with these filters and no limit."""
+        query = _bars_where(
+            sa.select(sa.func.count()).select_from(bars), location, status, batch_id
+        )
+        with self.context.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def weight_list(
         self, bar_ids: Sequence[str] | None = None, shipment_id: str | None = None
