@@ -8,12 +8,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Annotated
 
-from fastapi import UploadFile
+from fastapi import File, Form, UploadFile
 
 from nafolo.api.problems import ProblemError, field_error
 
 UPLOAD_CHUNK = 1024 * 1024
+
+UploadedFiles = Annotated[
+    list[UploadFile], File(description="One .xlsx workbook or <sheet>.csv files.")
+]
+"""An import endpoint's upload: one .xlsx workbook or one CSV file per sheet."""
+SkipInvalid = Annotated[
+    bool, Form(description="Record the good rows; list the others in `rejected`.")
+]
+"""Whether an import records the good rows and lists the bad ones instead of refusing all."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nafolo.cli.fuel import fuel_app
+from nafolo.cli.fuel import fuel_app, start_day
 from nafolo.workbook import InputError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
-
-
-def _start(value: str | None) -> date:
-    from nafolo.fuel.planning.data import next_monday
-
-    if value is None:
-        return next_monday(date.today())
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 @fuel_app.command("plan")
@@ -60,7 +48,7 @@ def plan_command(
     Exit codes: 0 plan found, 1 failure, 2 input refused, 3 requirements conflict (infeasible).
     """
     err = Console(stderr=True)
-    first_day = _start(start)
+    first_day = start_day(start)
     started = time.perf_counter()
     with err.status("loading the network…") as status:
         from nafolo.fuel.network.io import load_network

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,24 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from nafolo.cli.fuel import fuel_app
+from nafolo.cli.fuel import fuel_app, start_day
 from nafolo.workbook import InputError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 POLICIES = ("static", "rolling", "robust")
-
-
-def _start(value: str | None) -> date:
-    from nafolo.fuel.planning.data import next_monday
-
-    if value is None:
-        return next_monday(date.today())
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 @fuel_app.command("simulate")
@@ -156,7 +145,7 @@ def simulate_command(
                 system = system_from_folder(prepare(loaded, horizon, first_day), plan_folder)
                 static_cost = _written_plan_cost(plan_folder, loaded.parameters)
             else:
-                first_day = _start(start)
+                first_day = start_day(start)
                 result = plan(loaded, weeks, first_day)
                 system = system_from_plan(prepare(loaded, weeks, first_day), result)
                 static_cost = _plan_cost(

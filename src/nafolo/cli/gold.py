@@ -24,6 +24,7 @@ from nafolo.cli.gold_common import (
     print_json,
     refinery,
     show_model,
+    show_trace,
     table,
 )
 
@@ -461,15 +462,7 @@ def lot_trace(lot_id: str, db: DbOption = None, as_json: JsonOption = False) -> 
     if as_json:
         print_json(trace)
         return
-    shown = table(
-        f"Lot {lot_id} — {cell(trace.fine_au_oz)} fine oz Au",
-        ("kind", "id", "share", "fine Au [oz]"),
-    )
-    for b in trace.batches:
-        shown.add_row("batch", b.id, b.share, cell(b.fine_au_oz))
-    for end in trace.ends:
-        shown.add_row(cell(end.kind), end.id, end.share, cell(end.fine_au_oz))
-    console().print(shown)
+    show_trace(f"Lot {lot_id} — {cell(trace.fine_au_oz)} fine oz Au", [*trace.batches, *trace.ends])
 
 
 # Command modules register themselves on gold_app when imported.

@@ -24,8 +24,8 @@ from nafolo.cli.gold_common import (
     cell,
     console,
     fail,
+    migrated,
     print_json,
-    refusals,
     table,
 )
 
@@ -47,20 +47,14 @@ def _store(db: str | None) -> Iterator[tuple[Engine, MetalBalanceStore]]:
     """The balance store over `db` (migrated first); refusals become messages and exit codes."""
     from nafolo.gold.metal_balance.errors import BalanceNotFoundError, BalanceRefusedError
     from nafolo.gold.metal_balance.store import MetalBalanceStore
-    from nafolo.store import create_engine, upgrade
 
-    engine = create_engine(db)
-    try:
-        with refusals():
-            try:
-                upgrade(engine)
-                yield engine, MetalBalanceStore(engine)
-            except BalanceRefusedError as error:
-                raise fail(f"refused, nothing recorded:\n  - {error}") from None
-            except BalanceNotFoundError as error:
-                raise fail(f"not found: {error}") from None
-    finally:
-        engine.dispose()
+    with migrated(db) as engine:
+        try:
+            yield engine, MetalBalanceStore(engine)
+        except BalanceRefusedError as error:
+            raise fail(f"refused, nothing recorded:\n  - {error}") from None
+        except BalanceNotFoundError as error:
+            raise fail(f"not found: {error}") from None
 
 
 @balance_app.command("stocktake")

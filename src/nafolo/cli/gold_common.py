@@ -8,7 +8,7 @@ Exit codes: 0 done; 1 refused by a refinery rule or not found (nothing stored); 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,8 +21,10 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from sqlalchemy.engine import Engine
 
     from nafolo.gold.service import Refinery
+    from nafolo.gold.service.genealogy import ShareOut
 
 ActorOption = Annotated[
     str,
@@ -46,19 +48,27 @@ def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
 
 
 @contextmanager
-def refinery(db: str | None) -> Iterator[Refinery]:
-    """The refinery services over the store at `db`, migrated first; refusals become messages
-    and exit codes, and the engine is disposed of."""
-    from nafolo.gold.service import Refinery
+def migrated(db: str | None) -> Iterator[Engine]:
+    """The store at `db`, migrated first; refusals become messages and exit codes, and the
+    engine is disposed of."""
     from nafolo.store import create_engine, upgrade
 
     engine = create_engine(db)
     try:
         with refusals():
             upgrade(engine)
-            yield Refinery(engine)
+            yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def refinery(db: str | None) -> Iterator[Refinery]:
+    """The refinery services over the store at `db`, as `migrated` gives it."""
+    from nafolo.gold.service import Refinery
+
+    with migrated(db) as engine:
+        yield Refinery(engine)
 
 
 @contextmanager
@@ -158,4 +168,12 @@ def show_model(title: str, value: BaseModel, skip: Sequence[str] = ("entries",))
         elif hasattr(item, "model_dump"):
             item = "; ".join(f"{k}={cell(v)}" for k, v in item)
         shown.add_row(name, cell(item))
+    console().print(shown)
+
+
+def show_trace(title: str, shares: Iterable[ShareOut]) -> None:
+    """A genealogy trace as a table: kind, id, exact share and fine gold of every node."""
+    shown = table(title, ("kind", "id", "share", "fine Au [oz]"))
+    for share in shares:
+        shown.add_row(cell(share.kind), share.id, share.share, cell(share.fine_au_oz))
     console().print(shown)

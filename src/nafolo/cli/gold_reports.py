@@ -18,9 +18,9 @@ from nafolo.cli.gold_common import (
     cell,
     console,
     fail,
+    migrated,
     print_json,
     refinery,
-    refusals,
     table,
 )
 
@@ -97,16 +97,10 @@ def import_command(
     """Register lots (sheet lots) and record their samples and assays, all or nothing: any bad
     row and nothing is stored (exit 2, every bad row listed by sheet, row and column)."""
     from nafolo.gold.service import import_gold, write_rejections
-    from nafolo.store import create_engine, upgrade
 
-    engine = create_engine(db)
-    try:
-        with refusals():
-            upgrade(engine)
-            typer.echo(f"checking {file}…", err=True)
-            result = import_gold(engine, file, actor=actor, skip_invalid=skip_invalid)
-    finally:
-        engine.dispose()
+    with migrated(db) as engine:
+        typer.echo(f"checking {file}…", err=True)
+        result = import_gold(engine, file, actor=actor, skip_invalid=skip_invalid)
     typer.echo(
         f"lots: {result.lots}; received: {result.received}; sample sets: {result.samples}; "
         f"assays: {result.assays}; exchanges: {result.exchanged}"

@@ -24,6 +24,7 @@ from nafolo.cli.gold_common import (
     moment,
     print_json,
     refinery,
+    show_trace,
     table,
 )
 
@@ -96,7 +97,7 @@ def batch_plan(
         inputs.append(BatchInputIn(lot_id=lot_id, fine_au_oz=fine))
     with refinery(db) as gold:
         out = gold.refining.plan(
-            BatchPlan(batch_id=batch_id, planned_on=on.date(), route=route, inputs=inputs),  # type: ignore[arg-type]
+            BatchPlan(batch_id=batch_id, planned_on=on.date(), route=route, inputs=inputs),  # type: ignore[arg-type, unused-ignore]
             actor=actor,
             at=moment(at),
         )
@@ -124,7 +125,7 @@ def batch_residue(
             ResidueIn(
                 batch_id=batch_id,
                 residue_id=residue_id,
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,  # type: ignore[arg-type, unused-ignore]
                 gross_g=gross_g,
                 au_per_mille=au_per_mille,
                 ag_per_mille=ag_per_mille,
@@ -350,15 +351,7 @@ def bar_trace(bar_id: str, db: DbOption = None, as_json: JsonOption = False) -> 
     if as_json:
         print_json(trace)
         return
-    shown = table(
-        f"Bar {bar_id} — {cell(trace.fine_au_oz)} fine oz Au",
-        ("kind", "id", "share", "fine Au [oz]"),
-    )
-    for b in trace.batches:
-        shown.add_row("batch", b.id, b.share, cell(b.fine_au_oz))
-    for lot in trace.lots:
-        shown.add_row("lot", lot.id, lot.share, cell(lot.fine_au_oz))
-    console().print(shown)
+    show_trace(f"Bar {bar_id} — {cell(trace.fine_au_oz)} fine oz Au", [*trace.batches, *trace.lots])
     origins = table(
         "Origins",
         ("origin", "site", "country", "region", "scale", "CAHRA", "share", "fine Au [oz]"),

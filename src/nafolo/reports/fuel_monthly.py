@@ -7,13 +7,15 @@ chooses what to show and labels it in the report's language.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from nafolo.fuel.losses import CorridorLoss, LossAnalysis
+from nafolo.fuel.losses import CorridorLoss, LossAnalysis, LossPattern
 from nafolo.reports.document import (
     BarChart,
     Block,
+    Cell,
     Column,
     ColumnKind,
     Document,
@@ -25,6 +27,7 @@ from nafolo.reports.document import (
 )
 from nafolo.reports.fuel_data import FuelMonth
 from nafolo.reports.i18n import Formatter, Lang
+from nafolo.reports.sections import monthly_document, named_table, number_column, text_column
 
 KIND = "fuel-monthly"
 
@@ -32,14 +35,13 @@ KIND = "fuel-monthly"
 def fuel_monthly_document(month: FuelMonth, lang: Lang | str, generated_at: datetime) -> Document:
     """The report of `month` in `lang` (fr or en)."""
     f = Formatter(lang)
-    return Document(
-        kind=KIND,
-        lang=f.lang,
-        title=f.t("fuel.title"),
-        subtitle=f.t("fuel.subtitle", month=f.month(month.period)),
-        period=month.period,
-        generated_at=generated_at,
-        sections=(
+    return monthly_document(
+        KIND,
+        "fuel",
+        month.period,
+        f,
+        generated_at,
+        (
             _summary(month, f),
             _supply(month, f),
             _cover(month, f),
@@ -87,19 +89,19 @@ def _status(f: Formatter, status: str) -> str:
 
 
 def _supply(month: FuelMonth, f: Formatter) -> Section:
-    contracts = Table(
-        f.t("table.contracts"),
-        f.t("sheet.contracts"),
+    contracts = named_table(
+        f,
+        "contracts",
         (
-            Column(f.t("col.contract")),
-            Column.number(f.t("col.lifted"), "t", 0),
-            Column.number(f.t("col.band_min"), "t", 0),
-            Column.number(f.t("col.band_max"), "t", 0),
-            Column(f.t("col.status")),
-            Column.number(f.t("col.shortfall"), "t", 0),
-            Column.number(f.t("col.excess"), "t", 0),
+            text_column(f, "contract"),
+            number_column(f, "lifted", "t", 0),
+            number_column(f, "band_min", "t", 0),
+            number_column(f, "band_max", "t", 0),
+            text_column(f, "status"),
+            number_column(f, "shortfall", "t", 0),
+            number_column(f, "excess", "t", 0),
         ),
-        tuple(
+        (
             (
                 c.contract,
                 c.lifted_t,
@@ -112,30 +114,30 @@ def _supply(month: FuelMonth, f: Formatter) -> Section:
             for c in month.contracts
         ),
     )
-    by_port = Table(
-        f.t("table.by_port"),
-        f.t("sheet.by_port"),
+    by_port = named_table(
+        f,
+        "by_port",
         (
-            Column(f.t("col.contract")),
-            Column(f.t("col.port")),
-            Column(f.t("col.product")),
-            Column.number(f.t("col.lifted"), "t", 1),
+            text_column(f, "contract"),
+            text_column(f, "port"),
+            text_column(f, "product"),
+            number_column(f, "lifted", "t", 1),
         ),
-        tuple((r.contract, r.port, r.product, r.lifted_t) for r in month.lifted),
+        ((r.contract, r.port, r.product, r.lifted_t) for r in month.lifted),
     )
-    by_corridor = Table(
-        f.t("table.by_corridor"),
-        f.t("sheet.by_corridor"),
+    by_corridor = named_table(
+        f,
+        "by_corridor",
         (
-            Column(f.t("col.corridor")),
-            Column(f.t("col.port")),
-            Column(f.t("col.product")),
-            Column.number(f.t("col.dispatched"), "t", 1),
-            Column.number(f.t("col.received"), "t", 1),
-            Column.number(f.t("col.transit_loss"), "t", 3),
-            Column.number(f.t("col.lost"), "t", 1),
+            text_column(f, "corridor"),
+            text_column(f, "port"),
+            text_column(f, "product"),
+            number_column(f, "dispatched", "t", 1),
+            number_column(f, "received", "t", 1),
+            number_column(f, "transit_loss", "t", 3),
+            number_column(f, "lost", "t", 1),
         ),
-        tuple(
+        (
             (
                 c.corridor,
                 c.port,
@@ -188,34 +190,34 @@ def _days(value: float | None) -> float:
 
 
 def _cover(month: FuelMonth, f: Formatter) -> Section:
-    regions = Table(
-        f.t("table.regions"),
-        f.t("sheet.regions"),
+    regions = named_table(
+        f,
+        "regions",
         (
-            Column(f.t("col.region")),
-            Column(f.t("col.product")),
-            Column.number(f.t("col.usable"), "t", 1),
-            Column.number(f.t("col.daily_demand"), "t/d", 1),
-            Column.number(f.t("col.days_of_cover"), "d", 1),
+            text_column(f, "region"),
+            text_column(f, "product"),
+            number_column(f, "usable", "t", 1),
+            number_column(f, "daily_demand", "t/d", 1),
+            number_column(f, "days_of_cover", "d", 1),
         ),
-        tuple(
+        (
             (r.name, r.product, r.usable_t, r.daily_demand_t, _days(r.days_of_cover))
             for r in month.regions
         ),
     )
-    depots = Table(
-        f.t("table.depots"),
-        f.t("sheet.depots"),
+    depots = named_table(
+        f,
+        "depots",
         (
-            Column(f.t("col.depot")),
-            Column(f.t("col.product")),
-            Column.number(f.t("col.stock"), "t", 1),
-            Column.number(f.t("col.usable"), "t", 1),
-            Column.number(f.t("col.capacity"), "t", 0),
-            Column.number(f.t("col.days_of_cover"), "d", 1),
-            Column.number(f.t("col.target"), "d", 0),
+            text_column(f, "depot"),
+            text_column(f, "product"),
+            number_column(f, "stock", "t", 1),
+            number_column(f, "usable", "t", 1),
+            number_column(f, "capacity", "t", 0),
+            number_column(f, "days_of_cover", "d", 1),
+            number_column(f, "target", "d", 0),
         ),
-        tuple(
+        (
             (
                 d.depot,
                 d.product,
@@ -246,35 +248,35 @@ def _cover(month: FuelMonth, f: Formatter) -> Section:
 
 
 def _incidents(month: FuelMonth, f: Formatter) -> Section:
-    events = Table(
-        f.t("table.incidents"),
-        f.t("sheet.incidents"),
+    events = named_table(
+        f,
+        "incidents",
         (
-            Column(f.t("col.date"), ColumnKind.DATETIME),
-            Column(f.t("col.convoy")),
-            Column(f.t("col.corridor")),
-            Column(f.t("col.event")),
-            Column(f.t("col.truck")),
-            Column.number(f.t("col.delay"), "d", 1),
-            Column(f.t("col.note")),
+            text_column(f, "date", ColumnKind.DATETIME),
+            text_column(f, "convoy"),
+            text_column(f, "corridor"),
+            text_column(f, "event"),
+            text_column(f, "truck"),
+            number_column(f, "delay", "d", 1),
+            text_column(f, "note"),
         ),
-        tuple(
+        (
             (i.at, i.convoy, i.corridor, f.t(f"event.{i.event}"), i.truck, i.delay_days, i.note)
             for i in month.incidents
         ),
     )
-    alerts = Table(
-        f.t("table.alerts"),
-        f.t("sheet.alerts"),
+    alerts = named_table(
+        f,
+        "alerts",
         (
-            Column(f.t("col.alert")),
-            Column(f.t("col.subject")),
-            Column(f.t("col.date"), ColumnKind.DATETIME),
-            Column.number(f.t("col.value"), "", 2),
-            Column.number(f.t("col.threshold"), "", 2),
-            Column(f.t("col.unit")),
+            text_column(f, "alert"),
+            text_column(f, "subject"),
+            text_column(f, "date", ColumnKind.DATETIME),
+            number_column(f, "value", "", 2),
+            number_column(f, "threshold", "", 2),
+            text_column(f, "unit"),
         ),
-        tuple(
+        (
             (f.t(f"alert.{a.kind}"), a.subject, a.at, a.value, a.threshold, f.unit(a.unit))
             for a in month.alerts
         ),
@@ -309,85 +311,59 @@ def _losses(losses: LossAnalysis, f: Formatter) -> Section:
         )
     corridor_reconciled = {c.corridor: c for c in rec.corridor_losses}
     blocks.append(
-        Table(
-            f.t("table.loss_corridors"),
-            f.t("sheet.loss_corridors"),
+        _pattern_table(
+            f,
+            "loss_corridors",
+            "corridor",
+            losses.by_corridor,
             (
-                Column(f.t("col.corridor")),
-                Column.number(f.t("col.legs"), "", 0),
-                Column.number(f.t("col.dispatched"), "t", 1),
-                Column.number(f.t("col.transit_loss"), "t", 3),
-                Column.number(f.t("col.loss_pct"), "%", 3),
-                Column.number(f.t("col.reconciled_loss"), "t", 3),
-                Column.number(f.t("col.reconciled_sd"), "t", 3),
-                Column.number(f.t("col.above_tolerance"), "", 0),
-                Column(f.t("col.flag")),
+                number_column(f, "reconciled_loss", "t", 3),
+                number_column(f, "reconciled_sd", "t", 3),
+                number_column(f, "above_tolerance", "", 0),
             ),
-            tuple(
-                (
-                    p.key,
-                    p.legs,
-                    p.dispatched_t,
-                    p.loss_t,
-                    p.loss_pct,
-                    _reconciled(corridor_reconciled, p.key, "loss"),
-                    _reconciled(corridor_reconciled, p.key, "sd"),
-                    p.above_tolerance,
-                    f.t("yes") if p.flagged else "",
-                )
-                for p in losses.by_corridor
+            lambda p: (
+                _reconciled(corridor_reconciled, p.key, "loss"),
+                _reconciled(corridor_reconciled, p.key, "sd"),
+                p.above_tolerance,
             ),
         )
     )
     blocks.append(
-        Table(
-            f.t("table.loss_carriers"),
-            f.t("sheet.loss_carriers"),
+        _pattern_table(
+            f,
+            "loss_carriers",
+            "carrier",
+            losses.by_carrier,
             (
-                Column(f.t("col.carrier")),
-                Column.number(f.t("col.legs"), "", 0),
-                Column.number(f.t("col.dispatched"), "t", 1),
-                Column.number(f.t("col.transit_loss"), "t", 3),
-                Column.number(f.t("col.loss_pct"), "%", 3),
-                Column.number(f.t("col.mean_loss_pct"), "%", 3),
-                Column.number(f.t("col.share_above"), "%", 1),
-                Column.number(f.t("col.p_binomial"), "", 4),
-                Column.number(f.t("col.p_mean"), "", 4),
-                Column(f.t("col.flag")),
+                number_column(f, "mean_loss_pct", "%", 3),
+                number_column(f, "share_above", "%", 1),
+                number_column(f, "p_binomial", "", 4),
+                number_column(f, "p_mean", "", 4),
             ),
-            tuple(
-                (
-                    p.key,
-                    p.legs,
-                    p.dispatched_t,
-                    p.loss_t,
-                    p.loss_pct,
-                    p.mean_loss_pct,
-                    p.share_above_tolerance * 100,
-                    p.p_binomial,
-                    p.p_mean_above_tolerance,
-                    f.t("yes") if p.flagged else "",
-                )
-                for p in losses.by_carrier
+            lambda p: (
+                p.mean_loss_pct,
+                p.share_above_tolerance * 100,
+                p.p_binomial,
+                p.p_mean_above_tolerance,
             ),
             note=f.t("losses.pattern_note"),
         )
     )
     if rec.suspects:
         blocks.append(
-            Table(
-                f.t("table.suspects"),
-                f.t("sheet.suspects"),
+            named_table(
+                f,
+                "suspects",
                 (
-                    Column(f.t("col.measurement")),
-                    Column(f.t("col.subject")),
-                    Column(f.t("col.carrier")),
-                    Column(f.t("col.where")),
-                    Column.number(f.t("col.measured"), "t", 3),
-                    Column.number(f.t("col.estimated_error"), "t", 3),
-                    Column.number(f.t("col.z"), "", 1),
+                    text_column(f, "measurement"),
+                    text_column(f, "subject"),
+                    text_column(f, "carrier"),
+                    text_column(f, "where"),
+                    number_column(f, "measured", "t", 3),
+                    number_column(f, "estimated_error", "t", 3),
+                    number_column(f, "z", "", 1),
                 ),
-                tuple(
+                (
                     (
                         f.t(f"measure.{s.info.kind}"),
                         s.info.subject,
@@ -403,20 +379,20 @@ def _losses(losses: LossAnalysis, f: Formatter) -> Section:
             )
         )
     blocks.append(
-        Table(
-            f.t("table.dips"),
-            f.t("sheet.dips"),
+        named_table(
+            f,
+            "dips",
             (
-                Column(f.t("col.date"), ColumnKind.DATETIME),
-                Column(f.t("col.depot")),
-                Column(f.t("col.product")),
-                Column.number(f.t("col.book"), "t", 3),
-                Column.number(f.t("col.physical"), "t", 3),
-                Column.number(f.t("col.difference"), "t", 3),
-                Column.number(f.t("col.variance"), "%", 3),
-                Column(f.t("col.above_tolerance_flag")),
+                text_column(f, "date", ColumnKind.DATETIME),
+                text_column(f, "depot"),
+                text_column(f, "product"),
+                number_column(f, "book", "t", 3),
+                number_column(f, "physical", "t", 3),
+                number_column(f, "difference", "t", 3),
+                number_column(f, "variance", "%", 3),
+                text_column(f, "above_tolerance_flag"),
             ),
-            tuple(
+            (
                 (
                     d.dipped_at,
                     d.depot,
@@ -432,6 +408,46 @@ def _losses(losses: LossAnalysis, f: Formatter) -> Section:
         )
     )
     return Section(f.t("section.losses"), tuple(blocks))
+
+
+def _pattern_table(
+    f: Formatter,
+    name: str,
+    key: str,
+    patterns: Iterable[LossPattern],
+    measures: Iterable[Column],
+    cells: Callable[[LossPattern], tuple[Cell, ...]],
+    note: str = "",
+) -> Table:
+    """Loss patterns (by corridor or by carrier) as a table: the key, legs, tonnes dispatched and
+    lost in transit and the loss in percent, then the `measures` of this grouping (their cells
+    from `cells`), then the flag."""
+    return named_table(
+        f,
+        name,
+        (
+            text_column(f, key),
+            number_column(f, "legs", "", 0),
+            number_column(f, "dispatched", "t", 1),
+            number_column(f, "transit_loss", "t", 3),
+            number_column(f, "loss_pct", "%", 3),
+            *measures,
+            text_column(f, "flag"),
+        ),
+        (
+            (
+                p.key,
+                p.legs,
+                p.dispatched_t,
+                p.loss_t,
+                p.loss_pct,
+                *cells(p),
+                f.t("yes") if p.flagged else "",
+            )
+            for p in patterns
+        ),
+        note,
+    )
 
 
 def _reconciled(found: dict[str, CorridorLoss], corridor: str, what: str) -> float | None:

@@ -12,13 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from babel import Locale
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.dates import format_time
 
+from nafolo.i18n import NBSP, LocaleFormats
 from nafolo.reports.messages import MESSAGES
-
-NBSP = "\u00a0"
 
 
 class Lang(StrEnum):
@@ -32,12 +29,12 @@ UNITS: dict[Lang, dict[str, str]] = {
 }
 
 
-class Formatter:
-    """Labels and values of one language."""
+class Formatter(LocaleFormats):
+    """Labels and values of one language (numbers, unit names and months as `LocaleFormats`)."""
 
     def __init__(self, lang: Lang | str = Lang.FR) -> None:
         self.lang = Lang(lang)
-        self.locale = Locale.parse(self.lang.value)
+        super().__init__(self.lang.value, UNITS[self.lang])
         self._messages = MESSAGES[self.lang.value]
 
     def t(self, key: str, **values: object) -> str:
@@ -47,22 +44,6 @@ class Formatter:
         except KeyError:
             raise KeyError(f"report label {key!r} has no {self.lang.value} text") from None
         return text.format(**values) if values else text
-
-    def unit(self, unit: str) -> str:
-        """A unit as written in this language ('d' is 'j' in French)."""
-        return UNITS[self.lang].get(unit, unit)
-
-    def number(self, value: int | float | Decimal | None, decimals: int = 0) -> str:
-        """Grouped thousands, fixed decimals; '—' for no value, '∞' for infinity."""
-        if value is None:
-            return "—"
-        if isinstance(value, float) and math.isnan(value):
-            return "—"
-        if isinstance(value, float) and math.isinf(value):
-            return "∞" if value > 0 else "−∞"
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        text = format_decimal(value, format=pattern, locale=self.locale)
-        return text.replace("-", "−")
 
     def quantity(self, value: int | float | Decimal | None, unit: str, decimals: int = 0) -> str:
         """A number with its unit: '1 234,5 t' (fr), '1,234.5 t' (en)."""
@@ -86,19 +67,12 @@ class Formatter:
 
     def long_date(self, value: date | datetime) -> str:
         """'29 novembre 2026' / 'November 29, 2026'."""
-        day = value.date() if isinstance(value, datetime) else value
-        return format_date(day, format="long", locale=self.locale)
+        return self.calendar_day(value, "long")
 
     def short_date(self, value: date | datetime) -> str:
         """'29/11/2026' / '11/29/26' — for table cells."""
-        day = value.date() if isinstance(value, datetime) else value
-        return format_date(day, format="short", locale=self.locale)
+        return self.calendar_day(value, "short")
 
     def moment(self, value: datetime) -> str:
         """'29 novembre 2026, 08:05 UTC' / 'November 29, 2026, 08:05 UTC' (Bamako time = UTC)."""
         return f"{self.long_date(value)}, {format_time(value, 'HH:mm', locale=self.locale)} UTC"
-
-    def month(self, period: str) -> str:
-        """'novembre 2026' / 'November 2026' for 'YYYY-MM'."""
-        first = datetime.strptime(period, "%Y-%m").date()
-        return format_date(first, format="LLLL y", locale=self.locale)

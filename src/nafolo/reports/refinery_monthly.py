@@ -28,6 +28,7 @@ from nafolo.reports.document import (
     Table,
 )
 from nafolo.reports.i18n import Formatter, Lang
+from nafolo.reports.sections import monthly_document, named_table, number_column, text_column
 
 KIND = "refinery-monthly"
 GRAMS_PER_KG = Decimal(1000)
@@ -142,14 +143,13 @@ def refinery_monthly_document(
 ) -> Document:
     """The refinery report of `month` in `lang` (fr or en)."""
     f = Formatter(lang)
-    return Document(
-        kind=KIND,
-        lang=f.lang,
-        title=f.t("refinery.title"),
-        subtitle=f.t("refinery.subtitle", month=f.month(month.period)),
-        period=month.period,
-        generated_at=generated_at,
-        sections=(
+    return monthly_document(
+        KIND,
+        "refinery",
+        month.period,
+        f,
+        generated_at,
+        (
             _summary(month, f),
             _receipts(month, f),
             _production(month, f),
@@ -191,19 +191,19 @@ def _summary(month: RefineryMonth, f: Formatter) -> Section:
 
 
 def _receipts(month: RefineryMonth, f: Formatter) -> Section:
-    table = Table(
-        f.t("table.receipts"),
-        f.t("sheet.receipts"),
+    table = named_table(
+        f,
+        "receipts",
         (
-            Column(f.t("col.country")),
-            Column(f.t("col.region")),
-            Column(f.t("col.origin_type")),
+            text_column(f, "country"),
+            text_column(f, "region"),
+            text_column(f, "origin_type"),
             Column("CAHRA"),
-            Column.number(f.t("col.lots"), "", 0),
-            Column.number(f.t("col.net"), "kg", 3),
-            Column.number(f.t("col.fine"), "oz", 3),
+            number_column(f, "lots", "", 0),
+            number_column(f, "net", "kg", 3),
+            number_column(f, "fine", "oz", 3),
         ),
-        tuple(
+        (
             (
                 r.country,
                 r.region,
@@ -230,17 +230,17 @@ def _receipts(month: RefineryMonth, f: Formatter) -> Section:
 
 
 def _production(month: RefineryMonth, f: Formatter) -> Section:
-    table = Table(
-        f.t("table.production"),
-        f.t("sheet.production"),
+    table = named_table(
+        f,
+        "production",
         (
-            Column(f.t("col.bar_type")),
-            Column.number(f.t("col.bars"), "", 0),
-            Column.number(f.t("col.gross"), "oz", 3),
-            Column.number(f.t("col.fine"), "oz", 3),
-            Column.number(f.t("col.fineness"), "‰", 1),
+            text_column(f, "bar_type"),
+            number_column(f, "bars", "", 0),
+            number_column(f, "gross", "oz", 3),
+            number_column(f, "fine", "oz", 3),
+            number_column(f, "fineness", "‰", 1),
         ),
-        tuple(
+        (
             (_bar_kind(f, p.bar_kind), p.bars, p.gross_oz, p.fine_oz, p.mean_fineness_per_mille)
             for p in month.production
         ),
@@ -256,16 +256,16 @@ def _bar_kind(f: Formatter, kind: str) -> str:
 
 
 def _balance(month: RefineryMonth, f: Formatter) -> Section:
-    table = Table(
-        f.t("table.metal_balance"),
-        f.t("sheet.metal_balance"),
+    table = named_table(
+        f,
+        "metal_balance",
         (
-            Column(f.t("col.item")),
-            Column.number(f.t("col.measured"), "oz", 3),
-            Column.number(f.t("col.reconciled"), "oz", 3),
-            Column.number(f.t("col.reconciled_sd"), "oz", 3),
+            text_column(f, "item"),
+            number_column(f, "measured", "oz", 3),
+            number_column(f, "reconciled", "oz", 3),
+            number_column(f, "reconciled_sd", "oz", 3),
         ),
-        tuple(
+        (
             (f.t(f"balance.{b.item}"), b.measured_oz, b.reconciled_oz, b.sd_oz)
             for b in month.balance
         ),
@@ -281,19 +281,19 @@ def _balance(month: RefineryMonth, f: Formatter) -> Section:
 
 
 def _accounts(month: RefineryMonth, f: Formatter) -> Section:
-    table = Table(
-        f.t("table.metal_accounts"),
-        f.t("sheet.metal_accounts"),
+    table = named_table(
+        f,
+        "metal_accounts",
         (
-            Column(f.t("col.depositor")),
-            Column(f.t("col.name")),
-            Column(f.t("col.metal")),
-            Column.number(f.t("col.opening"), "oz", 3),
-            Column.number(f.t("col.credits"), "oz", 3),
-            Column.number(f.t("col.debits"), "oz", 3),
-            Column.number(f.t("col.closing"), "oz", 3),
+            text_column(f, "depositor"),
+            text_column(f, "name"),
+            text_column(f, "metal"),
+            number_column(f, "opening", "oz", 3),
+            number_column(f, "credits", "oz", 3),
+            number_column(f, "debits", "oz", 3),
+            number_column(f, "closing", "oz", 3),
         ),
-        tuple(
+        (
             (a.depositor_id, a.name, a.metal, a.opening_oz, a.credits_oz, a.debits_oz, a.closing_oz)
             for a in month.accounts
         ),
@@ -302,18 +302,18 @@ def _accounts(month: RefineryMonth, f: Formatter) -> Section:
 
 
 def _decisions(month: RefineryMonth, f: Formatter) -> Section:
-    table = Table(
-        f.t("table.diligence"),
-        f.t("sheet.diligence"),
+    table = named_table(
+        f,
+        "diligence",
         (
-            Column(f.t("col.date"), ColumnKind.DATE),
-            Column(f.t("col.depositor")),
-            Column(f.t("col.name")),
-            Column(f.t("col.risk")),
-            Column(f.t("col.decision")),
-            Column(f.t("col.reason")),
+            text_column(f, "date", ColumnKind.DATE),
+            text_column(f, "depositor"),
+            text_column(f, "name"),
+            text_column(f, "risk"),
+            text_column(f, "decision"),
+            text_column(f, "reason"),
         ),
-        tuple(
+        (
             (
                 d.assessed_on,
                 d.depositor_id,

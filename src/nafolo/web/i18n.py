@@ -14,25 +14,20 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib.resources import files
 from typing import Literal
 
-from babel import Locale
-from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+
+from nafolo.i18n import DASH, NBSP, LocaleFormats
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 DEFAULT_LANGUAGE: Language = "fr"
 LANGUAGE_COOKIE = "nafolo_lang"
-NBSP = "\u00a0"
-MINUS = "\u2212"
-DASH = "—"
 
 UNIT_NAMES: dict[Language, dict[str, str]] = {
     "fr": {
@@ -119,24 +114,13 @@ def gettext_of(language: Language, message: str) -> str:
     return translations(language).gettext(message)
 
 
-class Formats:
-    """Numbers, quantities, percentages and dates written as `language` writes them."""
+class Formats(LocaleFormats):
+    """Numbers, quantities, percentages and dates written as `language` writes them (numbers,
+    unit names and months as `LocaleFormats`)."""
 
     def __init__(self, language: Language) -> None:
         self.language = language
-        self.locale = Locale.parse(language)
-
-    def number(self, value: float | int | Decimal | None, decimals: int = 0) -> str:
-        """Grouped thousands and fixed decimals; '—' for no value, '∞' for infinity."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return DASH
-        if isinstance(value, float) and math.isinf(value):
-            return "∞" if value > 0 else MINUS + "∞"
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return format_decimal(value, format=pattern, locale=self.locale).replace("-", MINUS)
-
-    def unit(self, unit: str) -> str:
-        return UNIT_NAMES[self.language].get(unit, unit)
+        super().__init__(language, UNIT_NAMES[language])
 
     def quantity(self, value: float | int | Decimal | None, unit: str, decimals: int = 1) -> str:
         """'1 234,5 t' / '1,234.5 t' (the unit joined by a no-break space)."""
@@ -158,8 +142,7 @@ class Formats:
             return DASH
         if isinstance(value, str):
             return value
-        day = value.date() if isinstance(value, datetime) else value
-        return format_date(day, format=form, locale=self.locale)
+        return self.calendar_day(value, form)
 
     def moment(self, value: date | datetime | str | None) -> str:
         """'26 janv. 2026, 08:10 UTC': times are shown in Bamako time, which is UTC."""
@@ -173,11 +156,6 @@ class Formats:
         if found.tzinfo is not None:
             found = found.astimezone(UTC)
         return f"{self.day(found)}, {found:%H:%M} UTC"
-
-    def month(self, period: str) -> str:
-        """'janvier 2026' / 'January 2026' for 'YYYY-MM'."""
-        first = datetime.strptime(period, "%Y-%m").date()
-        return format_date(first, format="LLLL y", locale=self.locale)
 
 
 def _as_time(value: date | datetime | str | None) -> date | datetime | str | None:

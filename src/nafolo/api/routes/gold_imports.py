@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, Response
 
 from nafolo.api.deps import ActorDep, EngineDep
 from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from nafolo.api.routes.gold_common import XLSX_MEDIA_TYPE, gold_call
 from nafolo.api.schemas.gold import GoldImportOut, RowProblemOut
-from nafolo.api.uploads import saved_workbook
+from nafolo.api.uploads import SkipInvalid, UploadedFiles, saved_workbook
 
 router = APIRouter(prefix="/gold/imports", tags=["gold lots"])
 
@@ -30,12 +29,8 @@ def import_file(
     engine: EngineDep,
     actor: ActorDep,
     response: Response,
-    files: Annotated[
-        list[UploadFile], File(description="One .xlsx workbook or <sheet>.csv files.")
-    ],
-    skip_invalid: Annotated[
-        bool, Form(description="Record the good rows; list the others in `rejected`.")
-    ] = False,
+    files: UploadedFiles,
+    skip_invalid: SkipInvalid = False,
 ) -> GoldImportOut:
     from nafolo.gold.service import import_gold
 

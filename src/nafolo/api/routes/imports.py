@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, Form, Response
 
 from nafolo.api.deps import ActorDep, LedgerDep, NetworkDep
 from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from nafolo.api.schemas.fuel import ImportOut, RowProblem
-from nafolo.api.uploads import saved_workbook
+from nafolo.api.uploads import SkipInvalid, UploadedFiles, saved_workbook
 from nafolo.fuel.operations import import_operations
 
 router = APIRouter(prefix="/fuel/imports", tags=["fuel operations"])
@@ -29,12 +29,8 @@ def import_file(
     network: NetworkDep,
     user: ActorDep,
     response: Response,
-    files: Annotated[
-        list[UploadFile], File(description="One .xlsx workbook or <sheet>.csv files.")
-    ],
-    skip_invalid: Annotated[
-        bool, Form(description="Record the good rows; list the others in `rejected`.")
-    ] = False,
+    files: UploadedFiles,
+    skip_invalid: SkipInvalid = False,
     actor: Annotated[
         str, Form(min_length=1, max_length=100, description="Ignored: the signed-in user acts.")
     ] = "import",

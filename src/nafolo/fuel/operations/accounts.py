@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nafolo.charts import AccountNames, AccountPrefix, create_missing_commodities
 from nafolo.fuel.network.model import Network
 from nafolo.ledger import Ledger
 
@@ -36,51 +37,27 @@ LEDGER_SCALE = 3
 OPENING = "OPENING"
 
 
-def supplier(contract: str) -> str:
-    return f"SUPPLIER:{contract}"
-
-
-def port(code: str) -> str:
-    return f"PORT:{code}"
+supplier = AccountPrefix("SUPPLIER:", "supplier", "Supplier of {}")
+port = AccountPrefix("PORT:", "port", "Port {}")
+_TRANSIT = AccountPrefix("TRANSIT:", "transit", "Convoy in transit {}")
+depot = AccountPrefix("DEPOT:", "depot", "Depot {}")
+region = AccountPrefix("REGION:", "region", "Region {}")
+transit_loss = AccountPrefix("LOSS:TRANSIT:", "loss", "Transit losses on {}")
+transit_gain = AccountPrefix("GAIN:TRANSIT:", "gain", "Transit gains on {}")
+attack_loss = AccountPrefix("LOSS:ATTACK:", "loss", "Trucks lost on {}")
+dip_loss = AccountPrefix("LOSS:DIP:", "loss", "Dip losses at {}")
+dip_gain = AccountPrefix("GAIN:DIP:", "gain", "Dip gains at {}")
 
 
 def transit(corridor: str, convoy: str) -> str:
-    return f"TRANSIT:{corridor}/{convoy}"
-
-
-def depot(code: str) -> str:
-    return f"DEPOT:{code}"
-
-
-def region(code: str) -> str:
-    return f"REGION:{code}"
-
-
-def transit_loss(corridor: str) -> str:
-    return f"LOSS:TRANSIT:{corridor}"
-
-
-def transit_gain(corridor: str) -> str:
-    return f"GAIN:TRANSIT:{corridor}"
-
-
-def attack_loss(corridor: str) -> str:
-    return f"LOSS:ATTACK:{corridor}"
-
-
-def dip_loss(depot_code: str) -> str:
-    return f"LOSS:DIP:{depot_code}"
-
-
-def dip_gain(depot_code: str) -> str:
-    return f"GAIN:DIP:{depot_code}"
+    return _TRANSIT(f"{corridor}/{convoy}")
 
 
 def convoy_of_transit(account: str) -> tuple[str, str] | None:
     """(corridor, convoy) of a transit account code, or None for any other account."""
-    if not account.startswith("TRANSIT:") or "/" not in account:
+    if not account.startswith(_TRANSIT.prefix) or "/" not in account:
         return None
-    corridor, convoy = account.removeprefix("TRANSIT:").split("/", 1)
+    corridor, convoy = account.removeprefix(_TRANSIT.prefix).split("/", 1)
     return corridor, convoy
 
 
@@ -110,53 +87,45 @@ def chart(network: Network) -> list[tuple[str, str, str]]:
 
 def ensure_chart(ledger: Ledger, network: Network) -> None:
     """Create the network's commodities and fixed accounts in the ledger (idempotent)."""
-    known_commodities = {c.code for c in ledger.commodities()}
-    for product in network.products:
-        if product.product not in known_commodities:
-            ledger.ensure_commodity(product.product, DOMAIN, LEDGER_UNIT, LEDGER_SCALE)
+    ensure_commodities(ledger, network)
     known_accounts = {a.code for a in ledger.accounts(domain=DOMAIN)}
     for code, kind, name in chart(network):
         if code not in known_accounts:
             ledger.ensure_account(code, kind, DOMAIN, name)
 
 
-_KINDS = (
-    ("SUPPLIER:", "supplier", "Supplier of {}"),
-    ("PORT:", "port", "Port {}"),
-    ("TRANSIT:", "transit", "Convoy in transit {}"),
-    ("DEPOT:", "depot", "Depot {}"),
-    ("REGION:", "region", "Region {}"),
-    ("LOSS:TRANSIT:", "loss", "Transit losses on {}"),
-    ("GAIN:TRANSIT:", "gain", "Transit gains on {}"),
-    ("LOSS:ATTACK:", "loss", "Trucks lost on {}"),
-    ("LOSS:DIP:", "loss", "Dip losses at {}"),
-    ("GAIN:DIP:", "gain", "Dip gains at {}"),
+NAMES = AccountNames(
+    DOMAIN,
+    {OPENING: ("external", "Opening stocks")},
+    (
+        supplier,
+        port,
+        _TRANSIT,
+        depot,
+        region,
+        transit_loss,
+        transit_gain,
+        attack_loss,
+        dip_loss,
+        dip_gain,
+    ),
 )
 
 
 def describe(code: str) -> tuple[str, str]:
     """(kind, name) of an account code of this chart; KeyError for any other code."""
-    if code == OPENING:
-        return "external", "Opening stocks"
-    for prefix, kind, name in _KINDS:
-        if code.startswith(prefix):
-            return kind, name.format(code.removeprefix(prefix))
-    raise KeyError(f"{code!r} is not a fuel account code")
+    return NAMES.describe(code)
 
 
 def ensure_accounts(ledger: Ledger, codes: Iterable[str], known: set[str]) -> None:
     """Create the accounts among `codes` not in `known` (which is updated): only those used."""
     if not known:
         known.update(a.code for a in ledger.accounts(domain=DOMAIN))
-    for code in sorted(set(codes) - known):
-        kind, name = describe(code)
-        ledger.ensure_account(code, kind, DOMAIN, name)
-        known.add(code)
+    NAMES.create_missing(ledger, codes, known)
 
 
 def ensure_commodities(ledger: Ledger, network: Network) -> None:
     """One commodity per product of the network, in tonnes weight in air to the kilogram."""
-    known = {c.code for c in ledger.commodities()}
-    for product in network.products:
-        if product.product not in known:
-            ledger.ensure_commodity(product.product, DOMAIN, LEDGER_UNIT, LEDGER_SCALE)
+    create_missing_commodities(
+        ledger, (p.product for p in network.products), DOMAIN, LEDGER_UNIT, LEDGER_SCALE
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nafolo.charts import AccountNames, AccountPrefix, create_missing_commodities
 from nafolo.ledger import Ledger
 
 DOMAIN = "gold"
@@ -32,53 +33,32 @@ LOSS = "LOSS:REFINING"
 CLEARING = "CLEARING:TOLL"
 
 
-def external(depositor_id: str) -> str:
-    return f"EXTERNAL:{depositor_id}"
-
-
-def process(batch_id: str) -> str:
-    return f"PROCESS:{batch_id}"
+external = AccountPrefix("EXTERNAL:", "external", "Outside metal of depositor {}")
+process = AccountPrefix("PROCESS:", "process", "Batch {} in process")
+_RESIDUE = AccountPrefix("RESIDUE:", "process", "Residues to recovery: {}")
+vault = AccountPrefix("VAULT:", "vault", "Vault location {}")
+shipped = AccountPrefix("SHIPPED:", "external", "Shipped to {}")
+metal = AccountPrefix("METAL:", "depositor", "Metal account of {}")
 
 
 def residue(kind: str) -> str:
-    return f"RESIDUE:{kind.upper()}"
+    return _RESIDUE(kind.upper())
 
 
-def vault(location: str) -> str:
-    return f"VAULT:{location}"
-
-
-def shipped(consignee: str) -> str:
-    return f"SHIPPED:{consignee}"
-
-
-def metal(depositor_id: str) -> str:
-    return f"METAL:{depositor_id}"
-
-
-_KINDS = (
-    ("EXTERNAL:", "external", "Outside metal of depositor {}"),
-    ("PROCESS:", "process", "Batch {} in process"),
-    ("RESIDUE:", "process", "Residues to recovery: {}"),
-    ("VAULT:", "vault", "Vault location {}"),
-    ("SHIPPED:", "external", "Shipped to {}"),
-    ("METAL:", "depositor", "Metal account of {}"),
+NAMES = AccountNames(
+    DOMAIN,
+    {
+        INTAKE: ("process", "Received lots not yet in a batch"),
+        LOSS: ("loss", "Refining loss"),
+        CLEARING: ("external", "Toll clearing (counterpart of metal accounts)"),
+    },
+    (external, process, _RESIDUE, vault, shipped, metal),
 )
-_FIXED = {
-    INTAKE: ("process", "Received lots not yet in a batch"),
-    LOSS: ("loss", "Refining loss"),
-    CLEARING: ("external", "Toll clearing (counterpart of metal accounts)"),
-}
 
 
 def describe(code: str) -> tuple[str, str]:
     """(kind, name) of a gold account code; KeyError for any other code."""
-    if code in _FIXED:
-        return _FIXED[code]
-    for prefix, kind, name in _KINDS:
-        if code.startswith(prefix):
-            return kind, name.format(code.removeprefix(prefix))
-    raise KeyError(f"{code!r} is not a gold account code")
+    return NAMES.describe(code)
 
 
 class Chart:
@@ -91,13 +71,7 @@ class Chart:
 
     def ensure(self, codes: Iterable[str]) -> None:
         if not self._commodities:
-            known = {c.code for c in self.ledger.commodities()}
-            for code in (AU, AG):
-                if code not in known:
-                    self.ledger.ensure_commodity(code, DOMAIN, UNIT, SCALE)
+            create_missing_commodities(self.ledger, (AU, AG), DOMAIN, UNIT, SCALE)
             self._known.update(a.code for a in self.ledger.accounts(domain=DOMAIN))
             self._commodities = True
-        for code in sorted(set(codes) - self._known):
-            kind, name = describe(code)
-            self.ledger.ensure_account(code, kind, DOMAIN, name)
-            self._known.add(code)
+        NAMES.create_missing(self.ledger, codes, self._known)

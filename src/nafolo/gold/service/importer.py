@@ -31,7 +31,6 @@ from nafolo.gold.service.errors import GoldRefusedError
 from nafolo.gold.service.laboratory import AssayIn, SampleIn, SampleSetIn
 from nafolo.gold.service.lots import NewLot, WeighingIn, read_lots, scales
 from nafolo.gold.service.refinery import Refinery
-from nafolo.gold.settlement import settle_assays
 from nafolo.workbook import InputError, Problem, write_sheets, write_template
 from nafolo.workbook.reader import read_valid_rows
 
@@ -426,8 +425,7 @@ def _by_exchange_time(
 def _exchangeable(refinery: Refinery, lot_ids: set[str]) -> tuple[list[str], list[str]]:
     """Lots with both parties' results, split into those the exchange settles now and those
     waiting for the umpire."""
-    from nafolo.gold.service.depositors import read_depositor
-    from nafolo.gold.service.laboratory import _as_result, read_assays
+    from nafolo.gold.service.laboratory import contract_of, exchange_outcomes, read_assays
 
     ready: list[str] = []
     waiting: list[str] = []
@@ -442,16 +440,8 @@ def _exchangeable(refinery: Refinery, lot_ids: set[str]) -> tuple[list[str], lis
                 continue
             if SampleRole.REFINER not in by_role or SampleRole.DEPOSITOR not in by_role:
                 continue
-            if lot.depositor_id not in contracts:
-                contracts[lot.depositor_id] = read_depositor(connection, lot.depositor_id).contract
-            umpire = by_role.get(SampleRole.UMPIRE)
             try:
-                settle_assays(
-                    _as_result(by_role[SampleRole.REFINER]),
-                    _as_result(by_role[SampleRole.DEPOSITOR]),
-                    contracts[lot.depositor_id],
-                    None if umpire is None else _as_result(umpire),
-                )
+                exchange_outcomes(by_role, contract_of(connection, lot.depositor_id, contracts))
             except UmpireRequiredError:
                 waiting.append(lot_id)
                 continue

@@ -9,7 +9,7 @@ from the declared to the settled fineness (EXTERNAL:<depositor> ↔ INTAKE, kind
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -48,9 +48,11 @@ from nafolo.gold.service.depositors import read_depositor
 from nafolo.gold.service.errors import FieldProblem, GoldRefusedError, Rule
 from nafolo.gold.service.lots import (
     CHUNK,
+    Follows,
     LotOut,
     LotStatus,
     contained_oz,
+    lots_found,
     read_lot,
     read_lots,
     update_lots,
@@ -469,29 +471,15 @@ class Laboratory:
         exchanged_at = event_time(at, "exchanged_at")
         problems: list[FieldProblem] = []
         plans: list[tuple[LotOut, ExchangeOutcome, ExchangeOutcome, Decimal, Decimal]] = []
-        prefix = len(lot_ids) > 1
         contracts: dict[str, Contract] = {}
         with self.context.engine.connect() as connection:
             found = read_lots(connection, lot_ids)
             results = read_assays(connection, list(lot_ids))
             sampled = last_events(connection, found, [CustodyEvent.SAMPLED])
-            for index, lot_id in enumerate(lot_ids):
-                where = f"lots[{index}]." if prefix else ""
-                lot = found.get(lot_id)
-                if lot is None:
-                    problems.append(
-                        FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
-                    )
-                    continue
-                early = too_early(
-                    where + "exchanged_at",
-                    exchanged_at,
-                    sampled.get(lot_id),
-                    f"sealing of lot {lot_id}'s samples",
-                )
-                if early is not None:
-                    problems.append(early)
-                    continue
+            follows = Follows(
+                "exchanged_at", exchanged_at, sampled, "sealing of lot {lot_id}'s samples"
+            )
+            for where, lot_id, lot in lots_found(lot_ids, found, problems, follows):
                 if lot.status is not LotStatus.SAMPLED:
                     problems.append(
                         FieldProblem(
@@ -515,18 +503,9 @@ class Laboratory:
                         )
                     )
                     continue
-                if lot.depositor_id not in contracts:
-                    contracts[lot.depositor_id] = read_depositor(
-                        connection, lot.depositor_id
-                    ).contract
-                umpire = by_role.get(SampleRole.UMPIRE)
+                contract = contract_of(connection, lot.depositor_id, contracts)
                 try:
-                    au, ag = settle_assays(
-                        _as_result(by_role[SampleRole.REFINER]),
-                        _as_result(by_role[SampleRole.DEPOSITOR]),
-                        contracts[lot.depositor_id],
-                        None if umpire is None else _as_result(umpire),
-                    )
+                    au, ag = exchange_outcomes(by_role, contract)
                 except UmpireRequiredError as error:
                     problems.append(
                         FieldProblem(
@@ -631,6 +610,29 @@ class Laboratory:
             OutcomeOut.model_validate_json(row.au_outcome),
             OutcomeOut.model_validate_json(row.ag_outcome),
         )
+
+
+def contract_of(
+    connection: sa.Connection, depositor_id: str, known: dict[str, Contract]
+) -> Contract:
+    """The depositor's toll contract, read once per depositor into `known`."""
+    if depositor_id not in known:
+        known[depositor_id] = read_depositor(connection, depositor_id).contract
+    return known[depositor_id]
+
+
+def exchange_outcomes(
+    by_role: Mapping[SampleRole, AssayOut], contract: Contract
+) -> tuple[ExchangeOutcome, ExchangeOutcome]:
+    """The settled Au and Ag of a lot from its refiner's and depositor's assays (and its
+    umpire's, if entered) under `contract`; `UmpireRequiredError` while the umpire is needed."""
+    umpire = by_role.get(SampleRole.UMPIRE)
+    return settle_assays(
+        _as_result(by_role[SampleRole.REFINER]),
+        _as_result(by_role[SampleRole.DEPOSITOR]),
+        contract,
+        None if umpire is None else _as_result(umpire),
+    )
 
 
 def _as_result(assay: AssayOut) -> AssayResult:

@@ -10,11 +10,11 @@ everything first, then write in one ledger append and one insert per table.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import Field, model_validator
@@ -37,6 +37,7 @@ from nafolo.gold.service.common import (
     recorded,
     stamp,
     to_moz,
+    too_early,
     ts,
 )
 from nafolo.gold.service.depositors import (
@@ -234,6 +235,47 @@ def read_lots(connection: Connection, lot_ids: Iterable[str]) -> dict[str, LotOu
     return found
 
 
+class Follows(NamedTuple):
+    """The step each lot's event must not precede: the event's field and time, per lot the time
+    of that step, and the step's description naming the lot as `{lot_id}`."""
+
+    field: str
+    at: datetime
+    earlier: Mapping[str, datetime]
+    step: str
+
+
+def lots_found(
+    lot_ids: Sequence[str],
+    found: Mapping[str, LotOut],
+    problems: list[FieldProblem],
+    follows: Follows | None = None,
+) -> Iterator[tuple[str, str, LotOut]]:
+    """(field prefix, lot id, lot) of each of `lot_ids` that exists and, given `follows`, does
+    not precede the step it follows; the prefix is `lots[i].` when more than one lot is given.
+    Each other lot adds its problem (`Rule.REFERENCE`, `Rule.CHRONOLOGY`) to `problems`."""
+    prefix = len(lot_ids) > 1
+    for index, lot_id in enumerate(lot_ids):
+        where = f"lots[{index}]." if prefix else ""
+        lot = found.get(lot_id)
+        if lot is None:
+            problems.append(
+                FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
+            )
+            continue
+        if follows is not None:
+            early = too_early(
+                where + follows.field,
+                follows.at,
+                follows.earlier.get(lot_id),
+                follows.step.format(lot_id=lot_id),
+            )
+            if early is not None:
+                problems.append(early)
+                continue
+        yield where, lot_id, lot
+
+
 def read_lot(connection: Connection, lot_id: str) -> LotOut:
     found = read_lots(connection, [lot_id]).get(lot_id)
     if found is None:
@@ -410,20 +452,12 @@ class LotIntake:
         self, lot_ids: Sequence[str], *, actor: str, on: date, reason: str
     ) -> list[LotOut]:
         problems: list[FieldProblem] = []
-        prefix = len(lot_ids) > 1
         if not reason.strip():
             raise refuse("reason", "state why the lot is released (EDD sign-off)", Rule.VALUE)
         with self.context.engine.begin() as connection:
             found = read_lots(connection, lot_ids)
             facts: dict[str, Any] = {}
-            for index, lot_id in enumerate(lot_ids):
-                where = f"lots[{index}]." if prefix else ""
-                lot = found.get(lot_id)
-                if lot is None:
-                    problems.append(
-                        FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
-                    )
-                    continue
+            for where, lot_id, lot in lots_found(lot_ids, found, problems):
                 if lot.status is not LotStatus.QUARANTINED:
                     problems.append(
                         FieldProblem(

@@ -31,18 +31,24 @@ from nafolo.gold.service.common import (
     recorded,
     stamp,
     to_moz,
-    too_early,
     ts,
 )
 from nafolo.gold.service.depositors import read_depositor
 from nafolo.gold.service.errors import FieldProblem, GoldNotFoundError, GoldRefusedError, Rule
-from nafolo.gold.service.laboratory import _as_result, read_assays
-from nafolo.gold.service.lots import CHUNK, LotOut, LotStatus, pairs, read_lots
+from nafolo.gold.service.laboratory import contract_of, exchange_outcomes, read_assays
+from nafolo.gold.service.lots import (
+    CHUNK,
+    Follows,
+    LotOut,
+    LotStatus,
+    lots_found,
+    pairs,
+    read_lots,
+)
 from nafolo.gold.settlement import (
     Contract,
     LotForSettlement,
     SettlementStatement,
-    settle_assays,
     settle_lot,
 )
 from nafolo.ledger import Entry, NotFoundError
@@ -173,7 +179,6 @@ class Settlements:
         settled_at = event_time(at, "settled_at")
         problems: list[FieldProblem] = []
         plans: list[tuple[LotOut, SettlementStatement]] = []
-        prefix = len(lot_ids) > 1
         contracts: dict[str, Contract] = {}
         with self.context.engine.connect() as connection:
             found = read_lots(connection, lot_ids)
@@ -197,23 +202,8 @@ class Settlements:
                     )
                 )
             exchanged = last_events(connection, found, [CustodyEvent.ASSAYED])
-            for index, lot_id in enumerate(lot_ids):
-                where = f"lots[{index}]." if prefix else ""
-                lot = found.get(lot_id)
-                if lot is None:
-                    problems.append(
-                        FieldProblem(where + "lot_id", f"unknown lot {lot_id!r}", Rule.REFERENCE)
-                    )
-                    continue
-                early = too_early(
-                    where + "settled_at",
-                    settled_at,
-                    exchanged.get(lot_id),
-                    f"assay exchange of lot {lot_id}",
-                )
-                if early is not None:
-                    problems.append(early)
-                    continue
+            follows = Follows("settled_at", settled_at, exchanged, "assay exchange of lot {lot_id}")
+            for where, lot_id, lot in lots_found(lot_ids, found, problems, follows):
                 if lot_id in done:
                     problems.append(
                         FieldProblem(
@@ -243,18 +233,8 @@ class Settlements:
                         )
                     )
                     continue
-                if lot.depositor_id not in contracts:
-                    contracts[lot.depositor_id] = read_depositor(
-                        connection, lot.depositor_id
-                    ).contract
-                contract = contracts[lot.depositor_id]
-                umpire = by_role.get(SampleRole.UMPIRE)
-                au, ag = settle_assays(
-                    _as_result(refiner),
-                    _as_result(by_role[SampleRole.DEPOSITOR]),
-                    contract,
-                    None if umpire is None else _as_result(umpire),
-                )
+                contract = contract_of(connection, lot.depositor_id, contracts)
+                au, ag = exchange_outcomes(by_role, contract)
                 assert lot.net_g is not None
                 on = datetime.fromisoformat(received[lot_id]).date()
                 statement = settle_lot(
