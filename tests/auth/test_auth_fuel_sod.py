@@ -41,7 +41,7 @@ def test_the_recorded_actor_is_the_signed_in_user(admin: TestClient) -> None:
 
 
 def test_a_loss_above_tolerance_awaits_approval(admin: TestClient) -> None:
-    [pending] = admin.get(WRITE_OFFS, params={"pending": True}).json()
+    [pending] = admin.get(WRITE_OFFS, params={"pending": True}).json()["items"]
     assert (pending["document_ref"], pending["recorded_by"]) == ("RC-0606", "fanta.admin")
     assert pending["approved_by"] is None
     assert float(pending["loss_t"]) > 0.5
@@ -54,7 +54,7 @@ def test_the_receipt_s_recorder_cannot_approve_its_write_off(admin: TestClient) 
     assert problem["type"] == "/problems/separation-of-duties"
     assert problem["rule"] == "whoever records a receipt cannot approve its loss write-off"
     assert "fanta.admin recorded receipt RC-0606" in problem["detail"]
-    assert admin.get(WRITE_OFFS, params={"pending": True}).json() != []
+    assert admin.get(WRITE_OFFS, params={"pending": True}).json()["items"] != []
 
 
 def test_another_user_approves_and_is_recorded_as_approver(
@@ -68,7 +68,7 @@ def test_another_user_approves_and_is_recorded_as_approver(
         "ibrahim.officer",
         "road accident report on file",
     )
-    assert admin.get(WRITE_OFFS, params={"pending": True}).json() == []
+    assert admin.get(WRITE_OFFS, params={"pending": True}).json()["items"] == []
     again = officer.post(APPROVE)
     assert (again.status_code, again.json()["replayed"]) == (200, True)
 
@@ -95,3 +95,9 @@ def test_nobody_corrects_a_ledger_entry_they_recorded(admin: TestClient) -> None
     )
     assert response.status_code == 403
     assert response.json()["type"] == "/problems/separation-of-duties"
+
+
+def test_write_offs_are_listed_a_page_at_a_time(admin: TestClient) -> None:
+    page = admin.get(WRITE_OFFS, params={"limit": 1, "offset": 0}).json()
+    assert (len(page["items"]), page["total"], page["limit"]) == (1, 1, 1)
+    assert admin.get(WRITE_OFFS, params={"offset": 1}).json()["items"] == []

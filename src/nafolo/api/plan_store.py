@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,25 @@ def new_plan_id(result: PlanResult) -> str:
     return f"{result.start:%Y%m%d}-{result.weeks}w-{uuid.uuid4().hex[:8]}"
 
 
-def save_plan(settings: Settings, result: PlanResult) -> str:
-    """Write `result` under a new id; returns the id."""
+def save_plan(settings: Settings, result: PlanResult, *, actor: str) -> str:
+    """Write `result` under a new id, its summary.json naming who ran it (`actor`, the
+    authenticated user) and when (`made_at`, UTC); returns the id."""
     plan_id = new_plan_id(result)
-    write_plan(result, plans_folder(settings) / plan_id)
+    write_plan_as(result, plans_folder(settings) / plan_id, actor=actor)
     return plan_id
+
+
+def write_plan_as(
+    result: PlanResult, folder: Path, *, actor: str, made_at: datetime | None = None
+) -> None:
+    """Write `result` into `folder` (as `write_plan`) and record its actor and time in
+    summary.json: a plan is an action, and every action is recorded with who did it."""
+    write_plan(result, folder)
+    path = folder / SUMMARY
+    headline = dict(json.loads(path.read_text(encoding="utf-8")))
+    moment = (made_at or datetime.now(UTC)).astimezone(UTC)
+    headline.update(actor=actor, made_at=moment.isoformat(timespec="seconds"))
+    path.write_text(json.dumps(headline, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def plan_folder(settings: Settings, plan_id: str) -> Path | None:

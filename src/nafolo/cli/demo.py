@@ -42,7 +42,9 @@ def demo(
     )
     from rich.table import Table
 
+    from nafolo.api.plan_store import plans_folder
     from nafolo.demo import build_demo
+    from nafolo.settings import Settings
     from nafolo.store import create_engine, database_url
 
     console = Console(stderr=True)
@@ -53,7 +55,12 @@ def demo(
         _clear(engine, force=force, shown=shown)
         engine.dispose()
         engine = create_engine(url)
-        labels = {"users": "Demo users", "fuel": "Fuel operations", "gold": "Refinery"}
+        labels = {
+            "users": "Demo users",
+            "fuel": "Fuel operations",
+            "gold": "Refinery",
+            "plan": "Weekly plan",
+        }
         with Progress(
             TextColumn("{task.description:<16}"),
             BarColumn(),
@@ -69,7 +76,8 @@ def demo(
                     tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done)
 
-            summary = build_demo(engine, seed=seed, weeks=weeks, progress=progress)
+            plans = plans_folder(Settings(database_url=url.render_as_string(hide_password=False)))
+            summary = build_demo(engine, seed=seed, weeks=weeks, progress=progress, plans_dir=plans)
     finally:
         engine.dispose()
     fuel, gold = summary.fuel, summary.gold
@@ -83,6 +91,12 @@ def demo(
         f"enhanced due diligence), {gold.batches} batches, {gold.bars} bars, "
         f"{gold.shipments} releases."
     )
+    if summary.plan is not None:
+        kept = summary.plan
+        console.print(
+            f"Plan {kept.plan_id} ({kept.weeks} weeks, {kept.status}) kept in {plans}: plan "
+            f"versus actual at /api/fuel/plan-vs-actual?plan={kept.plan_id}"
+        )
     table = Table(title="Demo users — DEMO ONLY: public passwords, never use in production")
     table.add_column("username")
     table.add_column("role")

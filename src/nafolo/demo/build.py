@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +22,11 @@ from nafolo.auth.users import UserStore
 from nafolo.demo.calendar import DemoPeriod
 from nafolo.demo.fuel import FuelHistory, FuelSummary
 from nafolo.demo.gold import GoldHistory, GoldSummary
+from nafolo.demo.plan import PlanSummary, keep_demo_plan
 from nafolo.store import ledger_entries, upgrade
 
 Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total), stage one of 'users', 'fuel', 'gold'."""
+"""progress(stage, done, total), stage one of 'users', 'fuel', 'gold', 'plan'."""
 
 DEMO_PASSWORD = "nafolo-demo-2026"
 """The password of every demo user. DEMO ONLY: anyone who reads the docs knows it."""
@@ -53,6 +55,7 @@ class DemoSummary:
     fuel: FuelSummary
     gold: GoldSummary
     ledger_entries: int
+    plan: PlanSummary | None = None
 
 
 def build_demo(
@@ -61,9 +64,12 @@ def build_demo(
     seed: int = 2026,
     weeks: int = 52,
     progress: Progress | None = None,
+    plans_dir: Path | None = None,
 ) -> DemoSummary:
     """Migrate the store at `engine` (expected empty), create the demo users, then record
-    `weeks` weeks of fuel and gold history ending 28 November 2026."""
+    `weeks` weeks of fuel and gold history ending 28 November 2026. With `plans_dir` (the
+    served app's `<data_dir>/plans`), also run the weekly planner over the demo's last weeks and
+    keep the plan there, for plan versus actual."""
     from nafolo.fuel.network.io import load_network
     from nafolo.fuel.operations import FuelOperations, Tolerances
     from nafolo.fuel.operations.example import CONTRACT
@@ -78,14 +84,22 @@ def build_demo(
         tolerances = Tolerances(
             transit_pct_by_contract={CONTRACT: Tolerances().default_transit_pct}
         )
-        fuel_ops = FuelOperations(ledger, load_network(), tolerances)
+        network = load_network()
+        fuel_ops = FuelOperations(ledger, network, tolerances)
         fuel = FuelHistory(fuel_ops, period, random.Random(seed), progress).run()
         refinery = Refinery(engine, ledger=ledger)
         gold = GoldHistory(refinery, period, random.Random(seed + 1), progress).run()
         with engine.connect() as connection:
             count = connection.execute(sa.select(sa.func.count()).select_from(ledger_entries))
             entries = int(count.scalar_one())
-    return DemoSummary(period, seed, DEMO_USERS, fuel, gold, entries)
+    kept = None
+    if plans_dir is not None:
+        if progress is not None:
+            progress("plan", 0, 1)
+        kept = keep_demo_plan(network, period, plans_dir)
+        if progress is not None:
+            progress("plan", 1, 1)
+    return DemoSummary(period, seed, DEMO_USERS, fuel, gold, entries, kept)
 
 
 def _users(engine: Engine, progress: Progress | None) -> None:

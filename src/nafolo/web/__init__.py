@@ -30,6 +30,7 @@ def install_web(app: FastAPI) -> None:
 
     from nafolo.web.jobs import Jobs
     from nafolo.web.routes import (
+        admin_users,
         fuel_alerts,
         fuel_network,
         fuel_operations,
@@ -56,5 +57,6 @@ def install_web(app: FastAPI) -> None:
         gold,
         reports,
         ledger,
+        admin_users,
     ):
         app.include_router(module.router, include_in_schema=False)

@@ -36,6 +36,7 @@ from nafolo.web.i18n import (
     choose_language,
     translations,
 )
+from nafolo.web.labels import code_label
 
 FLASH_COOKIE = "nafolo_flash"
 CONTENT_SECURITY_POLICY = (
@@ -64,6 +65,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/gold", "Refinery", Permission.VIEW, "Gold"),
     NavItem("/reports", "Reports", Permission.VIEW, ""),
     NavItem("/ledger", "Ledger", Permission.VIEW, ""),
+    NavItem("/admin/users", "Users", Permission.ADMIN_USERS, ""),
 )
 
 
@@ -113,7 +115,8 @@ def _field(obj: Any, name: str) -> Any:
 
 @functools.cache
 def environment(language: Language) -> Environment:
-    """The Jinja2 environment of `language`: its catalogue and its number and date filters."""
+    """The Jinja2 environment of `language`: its catalogue, its number and date filters, and
+    `label`, which shows a stored code (status, role, kind) as its translated label."""
     env = Environment(
         loader=PackageLoader("nafolo.web", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -135,6 +138,7 @@ def environment(language: Language) -> Environment:
         json_script=_json_script,
         pair=lambda value: (value, value),
         get=_field,
+        label=functools.partial(code_label, gettext=translations(language).gettext),
     )
     env.globals.update(
         static_url=static_url,

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from nafolo.api.deps import ActorDep
+from nafolo.api.deps import ActorDep, PageDep
 from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError, field_error
 from nafolo.api.routes.fuel_operations import OperationsDep
+from nafolo.api.schemas.common import Paged
 from nafolo.fuel.operations.loss_approvals import (
     LossApproval,
     LossNotFoundError,
@@ -33,9 +34,14 @@ class ApprovalIn(BaseModel):
 @router.get("", summary="Transit losses above tolerance and their write-off approvals")
 def write_offs(
     operations: OperationsDep,
+    page: PageDep,
     pending: Annotated[bool, Query(description="Only those still awaiting approval.")] = False,
-) -> list[LossWriteOff]:
-    return operations.loss_write_offs(pending_only=pending)
+) -> Paged[LossWriteOff]:
+    """One page (`limit`, `offset`) of the write-offs, with their `total`."""
+    found = operations.loss_write_offs(pending_only=pending)
+    return Paged[LossWriteOff](
+        items=page.slice(found), total=len(found), limit=page.limit, offset=page.offset
+    )
 
 
 @router.post(

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from nafolo.api.deps import NetworkDep, SettingsDep
+from nafolo.api.deps import ActorDep, NetworkDep, PageDep, SettingsDep
 from nafolo.api.plan_store import plan_folder, plan_ids, plan_summary, save_plan
 from nafolo.api.problems import PROBLEM_MEDIA_TYPE, Problem, unknown
+from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.plans import PlanRequest, PlanSummary, StoredPlan
-from nafolo.fuel.planning import next_monday, plan, summary
+from nafolo.fuel.planning import next_monday, plan
 
 router = APIRouter(prefix="/fuel/plans", tags=["fuel planning"])
 
@@ -29,9 +30,11 @@ def run_plan(
     body: PlanRequest,
     request: Request,
     response: Response,
+    actor: ActorDep,
 ) -> PlanSummary:
     """Solve the plan (seconds for a few weeks) and answer its headline figures, the keys of
-    `nafolo fuel plan --json`; `Location` names the kept plan.
+    `nafolo fuel plan --json`, with `actor` (the authenticated user who ran it) and `made_at`;
+    `Location` names the kept plan.
 
     422 `plan-infeasible` lists the conflicting requirements (`conflicts`, `tight`).
     """
@@ -45,19 +48,24 @@ def run_plan(
         mip_gap=body.mip_gap,
     )
     result.timings_s["total_seconds"] = time.perf_counter() - started
-    plan_id = save_plan(settings, result)
+    plan_id = save_plan(settings, result, actor=actor)
+    folder = plan_folder(settings, plan_id)
+    assert folder is not None
     response.headers["Location"] = str(request.url_for("get_plan", plan_id=plan_id))
-    return PlanSummary.of(summary(result))
+    return PlanSummary.of(plan_summary(folder))
 
 
 @router.get("", summary="Plans kept")
-def list_plans(settings: SettingsDep) -> list[StoredPlan]:
+def list_plans(settings: SettingsDep, page: PageDep) -> Paged[StoredPlan]:
+    """One page (`limit`, `offset`) of the kept plans by id, with their `total`; only the
+    page's summaries are read."""
+    ids = plan_ids(settings)
     stored = []
-    for plan_id in plan_ids(settings):
+    for plan_id in page.slice(ids):
         folder = plan_folder(settings, plan_id)
         if folder is not None:
             stored.append(StoredPlan(id=plan_id, summary=PlanSummary.of(plan_summary(folder))))
-    return stored
+    return Paged[StoredPlan](items=stored, total=len(ids), limit=page.limit, offset=page.offset)
 
 
 @router.get("/{plan_id}", summary="A kept plan's headline figures")

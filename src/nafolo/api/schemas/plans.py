@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +53,8 @@ class PlanSummary(BaseModel):
     timings_seconds: dict[str, float]
     tonnes_basis: str
     units: dict[str, str]
+    actor: str | None = Field(default=None, description="Who ran the plan (null: made outside).")
+    made_at: datetime | None = Field(default=None, description="When it was kept (UTC).")
 
     @classmethod
     def of(cls, headline: dict[str, Any]) -> PlanSummary:

@@ -19,6 +19,8 @@ from nafolo.web.templates import flash, render
 from nafolo.workbook import InputError
 
 router = APIRouter()
+NETWORK_IMPORTED = "network_imported"
+"""The audit-log event of a network import (the actor is the signed-in planner)."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -47,7 +49,8 @@ async def import_network(
     workbook: Annotated[UploadFile, File()],
 ) -> Response:
     """Check the uploaded workbook; operate it if it is sound (the previous network stays
-    otherwise). The network is kept in memory: restarting the server goes back to the default."""
+    otherwise). The network is kept in memory: restarting the server goes back to the default.
+    The import is recorded in the audit log with its actor."""
     name = Path(workbook.filename or "network.xlsx").name
     content = await workbook.read(MAX_UPLOAD_BYTES + 1)
     problems: list[object] = []
@@ -69,6 +72,7 @@ async def import_network(
                 with state.lock:
                     state.network = loaded
                     state.operations = None
+                state.users.record(NETWORK_IMPORTED, user.username, loaded.name, detail=name)
                 response = RedirectResponse("/fuel/network", status_code=303)
                 flash(request, response, kit._("Network {name} imported.").format(name=loaded.name))
                 return response

@@ -40,6 +40,7 @@ from nafolo.web.forms import (
     refusal_problems,
     validation_problems,
 )
+from nafolo.web.labels import code_label
 from nafolo.web.reads import together
 from nafolo.web.templates import flash, render
 
@@ -83,7 +84,7 @@ def choices(network: Network, on_road: list[ConvoyStatus], kit: Kit) -> Choices:
         regions=[(r.region, r.name) for r in network.regions],
         corridors=[(c.corridor, f"{c.corridor} — {c.name}") for c in network.corridors],
         convoys=[(s.convoy, f"{s.convoy} ({s.corridor})") for s in on_road],
-        events=[(e.value, kit._(e.value)) for e in ConvoyEventKind],
+        events=[(e.value, code_label(e, kit._)) for e in ConvoyEventKind],
     )
 
 

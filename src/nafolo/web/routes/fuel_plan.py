@@ -71,8 +71,11 @@ def plan_page(request: Request, user: Viewer, kit: KitDep, settings: SettingsDep
     return render(request, "fuel/plan.html", _form_context(kit, settings, values, None))
 
 
-def plan_work(network: Network, settings: Settings, weeks: int, start: date, integer: bool) -> Any:
-    """The job: plan, keep the plan, answer its id; refusals become the job's error."""
+def plan_work(
+    network: Network, settings: Settings, weeks: int, start: date, integer: bool, actor: str
+) -> Any:
+    """The job: plan, keep the plan (recorded as `actor`'s), answer its id; refusals become the
+    job's error."""
 
     def work(progress: Progress) -> str:
         from nafolo.fuel.planning import InfeasiblePlanError, PlanningError, plan
@@ -89,7 +92,7 @@ def plan_work(network: Network, settings: Settings, weeks: int, start: date, int
         except (InputError, PlanningError) as error:
             raise JobFailedError(str(error)) from error
         progress("saving", 0.95)
-        return save_plan(settings, result)
+        return save_plan(settings, result, actor=actor)
 
     return work
 
@@ -121,7 +124,7 @@ async def run_plan(
     job = jobs_of(request).start(
         "plan",
         user.username,
-        plan_work(network, settings, n_weeks, first, reader.flag("integer_trucks")),
+        plan_work(network, settings, n_weeks, first, reader.flag("integer_trucks"), user.username),
     )
     if not _htmx(request):
         return RedirectResponse(f"/fuel/plan/jobs/{job.id}", status_code=303)

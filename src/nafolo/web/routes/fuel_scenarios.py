@@ -12,7 +12,7 @@ import csv
 import json
 import re
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -110,9 +110,10 @@ def simulation_work(
     seed: int,
     named: str | None,
     stochastic: bool,
+    actor: str,
 ) -> Any:
     """The job: follow kept plan `plan_id` through `scenarios` sampled disruptions; keep the
-    tables and headline figures; answer the run's id."""
+    tables and headline figures (with `actor`, who ran it, and when); answer the run's id."""
 
     def work(progress: Progress) -> str:
         from nafolo.fuel.planning import prepare
@@ -165,6 +166,8 @@ def simulation_work(
             "expected_lost_t": summary.expected_lost_t,
             "expected_rerouted_t": summary.expected_rerouted_t,
             "demand_t": summary.demand_t,
+            "actor": actor,
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (out / "summary.json").write_text(json.dumps(headline, ensure_ascii=False, indent=2))
         return run_id
@@ -214,6 +217,7 @@ async def run_scenarios(
             seed_value,
             scenario or None,
             reader.flag("stochastic"),
+            user.username,
         ),
     )
     if not _htmx(request):
