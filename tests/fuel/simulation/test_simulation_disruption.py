@@ -125,3 +125,12 @@ def test_sampled_arrays_keep_the_scenario_axis_last_in_memory() -> None:
     assert d.road_open.shape == (300, 6, 2)
     assert np.moveaxis(d.road_open, 0, -1).flags.c_contiguous
     assert np.moveaxis(d.demand_factor, 0, -1).flags.c_contiguous
+
+
+def test_sampled_demand_stays_as_cells_until_the_factor_is_asked_for() -> None:
+    noise = {("*", "*"): DemandNoiseRow(region="*", product="*", cv=0.2).cv}
+    params = DisruptionParameters({}, (), {}, noise, {})
+    d = sample(DisruptionModel.build(small_system(), params), 6, seed=4, first=0, count=300)
+    assert d.demand is not None and d.demand.cells.dtype == np.uint16
+    values = d.demand.table[d.demand.offset[:, :, None] + d.demand.cells]
+    assert np.array_equal(d.demand_factor, np.moveaxis(values, -1, 0))

@@ -110,17 +110,63 @@ class DisruptionModel:
 
 
 @dataclass(frozen=True)
+class DemandDraws:
+    """The demand factor in compact form, as `sample` draws it: a 16-bit cell per (week, region,
+    product, scenario), scenario axis last, and the cells' values in single precision (a 256 KB
+    table per σ that stays in the core's cache; 6·10⁻⁸ relative is nothing for a demand
+    multiplier). The compiled kernel looks the factor up itself (2 bytes a value read instead of
+    8, no float array to fill); `factor()` spells it out for the others."""
+
+    cells: NDArray[np.uint16]  # week, region, product, scenario
+    table: NDArray[np.float32]  # cell values, DEMAND_CELLS per demand σ
+    offset: NDArray[np.int64]  # region, product: where its σ's values start in `table`
+
+    def factor(self) -> Floats:
+        """Realised ÷ planned demand (week, region, product, scenario)."""
+        index: NDArray[np.integer[Any]] = self.cells
+        if self.offset.any():
+            index = self.cells.astype(np.int64) + self.offset[:, :, None]
+        values: Floats = self.table.take(index).astype(np.float64)
+        return values
+
+
 class Disruptions:
     """What happens in each sampled scenario (axis 0) and week (axis 1).
 
     `sample` returns these arrays as views of (week, …, scenario) arrays, scenario axis last: the
-    layout `evaluate` works in. Arrays of any layout are accepted.
+    layout `evaluate` works in. Arrays of any layout are accepted. The demand factor is given
+    either as an array or as `DemandDraws`, spelled out on first use of `demand_factor`.
     """
 
     road_open: Bools  # scenario, week, corridor
     port_open: Bools  # scenario, week, port
     loss_share: Floats  # scenario, week, corridor: share of loads on the road destroyed
-    demand_factor: Floats  # scenario, week, region, product: realised ÷ planned demand
+    demand: DemandDraws | None  # the demand factor's cells, when sampled
+
+    def __init__(
+        self,
+        road_open: Bools,
+        port_open: Bools,
+        loss_share: Floats,
+        demand_factor: Floats | None = None,
+        *,
+        demand: DemandDraws | None = None,
+    ) -> None:
+        if (demand_factor is None) == (demand is None):
+            raise ValueError("give the demand factor either as an array or as DemandDraws")
+        self.road_open = road_open
+        self.port_open = port_open
+        self.loss_share = loss_share
+        self.demand = demand
+        self._demand_factor = demand_factor
+
+    @property
+    def demand_factor(self) -> Floats:
+        """Realised ÷ planned demand (scenario, week, region, product)."""
+        if self._demand_factor is None:
+            assert self.demand is not None
+            self._demand_factor = np.moveaxis(self.demand.factor(), -1, 0)
+        return self._demand_factor
 
     @property
     def scenarios(self) -> int:
@@ -155,31 +201,6 @@ def _stationary_p(enter_p: Floats, leave_p: Floats) -> Floats:
 
 
 _WORD = 2.0**32
-
-
-def _below(u: NDArray[np.uint32], p: Floats) -> Bools:
-    """u < p · 2³² for 32-bit uniform integers u (…, unit, scenario): probability p per unit."""
-    threshold = np.round(np.clip(p, 0.0, 1.0) * _WORD)
-    always = threshold >= _WORD
-    hit: Bools = u < np.minimum(threshold, _WORD - 1).astype(np.uint32)[:, None]
-    if always.any():
-        hit[..., always, :] = True
-    return hit
-
-
-def _chain(u: NDArray[np.uint32], enter_p: Floats, leave_p: Floats, stationary: bool) -> Bools:
-    """`two_state_chain` on 32-bit uniforms laid out (week, unit, scenario)."""
-    state = np.empty(u.shape, dtype=bool)
-    if stationary:
-        state[0] = _below(u[0], _stationary_p(enter_p, leave_p))
-    else:
-        state[0] = False
-    stays = ~_below(u[1:], leave_p)
-    enters = _below(u[1:], enter_p)
-    for w in range(1, u.shape[0]):
-        state[w] = enters[w - 1]
-        np.copyto(state[w], stays[w - 1], where=state[w - 1])
-    return state
 
 
 def _raw(
@@ -219,60 +240,94 @@ def _lognormal_cells(sigma: float) -> Floats:
     return cells
 
 
-def _demand_factor(model: DisruptionModel, weeks: int, seed: int, first: int, count: int) -> Floats:
-    """Realised ÷ planned demand (week, region, product, scenario), lognormal with mean 1."""
+def _demand_draws(
+    model: DisruptionModel, weeks: int, seed: int, first: int, count: int
+) -> DemandDraws:
+    """Realised ÷ planned demand (week, region, product, scenario), lognormal with mean 1, as
+    cells of its distribution."""
     sigma = model.demand_sigma
     r, k = sigma.shape
     if not (model.stochastic and np.any(sigma > 0)):
-        return np.ones((weeks, r, k, count))
-    cell = _raw(seed, first, count, _DEMAND, (weeks, r, k), np.uint16)
+        cells = np.zeros((weeks, r, k, count), dtype=np.uint16)
+        return DemandDraws(cells, np.ones(1, np.float32), np.zeros((r, k), dtype=np.int64))
+    cells = _raw(seed, first, count, _DEMAND, (weeks, r, k), np.uint16)
     levels, group = np.unique(sigma, return_inverse=True)
-    tables = np.concatenate([_lognormal_cells(float(s)) for s in levels])
-    if len(levels) == 1:
-        return tables.take(cell)
-    offset = (group.reshape(r, k) * DEMAND_CELLS).astype(np.int32)[:, :, None]
-    factor: Floats = tables.take(cell + offset)
-    return factor
+    table = np.concatenate([_lognormal_cells(float(s)) for s in levels]).astype(np.float32)
+    offset = group.reshape(r, k).astype(np.int64) * DEMAND_CELLS
+    return DemandDraws(cells, table, offset)
+
+
+def _thresholds(p: Floats) -> NDArray[np.uint64]:
+    """round(p · 2³²) for 32-bit uniforms u: u < it with probability p (2³²: always)."""
+    below: NDArray[np.uint64] = np.round(np.clip(p, 0.0, 1.0) * _WORD).astype(np.uint64)
+    return below
 
 
 def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int) -> Disruptions:
     """Disruptions of scenarios `first` … `first + count − 1` over `weeks` weeks."""
+    from nafolo.fuel.simulation.kernel import disruption_weeks
+
     if count < 1 or first < 0:
         raise ValueError(f"scenarios must be a non-empty range, got first={first}, count={count}")
     n_c, n_p = len(model.close_p), len(model.delay_p)
     n_h = len(model.shock_on_p)
-    closed = np.zeros((weeks, n_c, count), dtype=bool)
-    keep = np.ones((weeks, n_c, count))  # share of loads on the road kept
-    port_open = np.ones((weeks, n_p, count), dtype=bool)
     stationary = model.start_stationary
     if model.stochastic:
-        u = _raw(seed, first, count, _CORRIDOR, (weeks, n_c), np.uint32)
-        closed |= _chain(u, model.close_p, model.reopen_p, stationary)
-        u = _raw(seed, first, count, _ATTACK, (weeks, n_c), np.uint32)
-        attacked = _below(u, model.attack_p)
-        np.copyto(keep, (1.0 - model.attack_loss_share)[:, None], where=attacked)
-        if n_h:
-            u = _raw(seed, first, count, _SHOCK, (weeks, n_h), np.uint32)
-            on = _chain(u, model.shock_on_p, model.shock_off_p, stationary)
-            onset = np.zeros_like(on)
-            onset[1:] = on[1:] & ~on[:-1]
-            for h in range(n_h):
-                hit = np.flatnonzero(model.shock_hits[h])
-                closed[:, hit] |= on[:, h, None]
-                kept = np.where(onset[:, h], 1.0 - model.shock_loss_share[h], 1.0)
-                keep[:, hit] *= kept[:, None]
-        if n_p:
-            u = _raw(seed, first, count, _PORT, (weeks, n_p), np.uint32)
-            port_open = ~_chain(u, model.delay_p, model.delay_end_p, stationary)
-    for mask, first_week, last_week, loss in model.closures:
-        if first_week > weeks:
-            continue
-        closed[first_week - 1 : last_week, mask] = True
-        keep[first_week - 1, mask] *= 1.0 - loss
-    factor = _demand_factor(model, weeks, seed, first, count)
+        corridor_u = _raw(seed, first, count, _CORRIDOR, (weeks, n_c), np.uint32)
+        attack_u = _raw(seed, first, count, _ATTACK, (weeks, n_c), np.uint32)
+        shock_u = (
+            _raw(seed, first, count, _SHOCK, (weeks, n_h), np.uint32)
+            if n_h
+            else np.zeros((weeks, 0, count), np.uint32)
+        )
+        port_u = (
+            _raw(seed, first, count, _PORT, (weeks, n_p), np.uint32)
+            if n_p
+            else np.zeros((weeks, 0, count), np.uint32)
+        )
+    else:
+        corridor_u = attack_u = shock_u = port_u = np.zeros((1, 1, 1), np.uint32)
+
+    def start(enter_p: Floats, leave_p: Floats) -> NDArray[np.uint64]:
+        if stationary:
+            return _thresholds(_stationary_p(enter_p, leave_p))
+        return np.zeros(len(enter_p), np.uint64)
+
+    closures = model.closures
+    closure_hits = np.array([c[0] for c in closures], dtype=bool).reshape(len(closures), n_c)
+    closure_weeks = np.array([(c[1], c[2]) for c in closures], dtype=np.int64).reshape(-1, 2)
+    road_open = np.empty((weeks, n_c, count), dtype=bool)
+    port_open = np.empty((weeks, n_p, count), dtype=bool)
+    loss = np.empty((weeks, n_c, count))
+    disruption_weeks(
+        corridor_u,
+        attack_u,
+        shock_u,
+        port_u,
+        model.stochastic,
+        _thresholds(model.close_p),
+        _thresholds(model.reopen_p),
+        start(model.close_p, model.reopen_p),
+        _thresholds(model.attack_p),
+        1.0 - model.attack_loss_share,
+        _thresholds(model.shock_on_p),
+        _thresholds(model.shock_off_p),
+        start(model.shock_on_p, model.shock_off_p),
+        np.ascontiguousarray(model.shock_hits, dtype=bool).reshape(n_h, n_c),
+        1.0 - model.shock_loss_share,
+        _thresholds(model.delay_p),
+        _thresholds(model.delay_end_p),
+        start(model.delay_p, model.delay_end_p),
+        closure_hits,
+        closure_weeks,
+        np.array([1.0 - c[3] for c in closures], dtype=np.float64),
+        road_open,
+        port_open,
+        loss,
+    )
     return Disruptions(
-        road_open=np.moveaxis(~closed, -1, 0),
+        road_open=np.moveaxis(road_open, -1, 0),
         port_open=np.moveaxis(port_open, -1, 0),
-        loss_share=np.moveaxis(1.0 - keep, -1, 0),
-        demand_factor=np.moveaxis(factor, -1, 0),
+        loss_share=np.moveaxis(loss, -1, 0),
+        demand=_demand_draws(model, weeks, seed, first, count),
     )

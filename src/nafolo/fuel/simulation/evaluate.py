@@ -167,8 +167,8 @@ def evaluate(
 ) -> Outcome:
     """Follow the plan in every scenario of `disruptions` (static policy with re-routing).
 
-    `kernel="compiled"` runs the numba week loop of kernel.py (one scenario at a time, scalar
-    arithmetic); `kernel="numpy"` the vectorised reference below. Both follow the same rules and
+    `kernel="compiled"` runs the numba week loop of kernel.py (groups of scenarios, one scenario
+    per SIMD lane); `kernel="numpy"` the vectorised reference below. Both follow the same rules and
     agree to rounding; a scenario's result never depends on the other scenarios evaluated with it.
     """
     n_w = system.weeks
@@ -221,11 +221,23 @@ def _evaluate_compiled(
     demand_out = np.empty((n_w, n_r, n_s))
     ledger = np.empty((7, n_s))
     ints = np.int64
+    draws = disruptions.demand
+    if draws is not None:
+        factor = np.ones((1, 1, 1, 1))
+        cells, table, offset = draws.cells, draws.table, draws.offset
+    else:
+        factor = _scenario_last(disruptions.demand_factor, np.float64)
+        cells, table = np.zeros((1, 1, 1, 1), dtype=np.uint16), np.ones(1, np.float32)
+        offset = np.zeros((1, 1), dtype=ints)
     static_policy(
         _scenario_last(disruptions.road_open, bool),
         _scenario_last(disruptions.port_open, bool),
         _scenario_last(disruptions.loss_share, np.float64),
-        _scenario_last(disruptions.demand_factor, np.float64),
+        factor,
+        np.ascontiguousarray(cells, dtype=np.uint16),
+        np.ascontiguousarray(table, dtype=np.float32),
+        np.ascontiguousarray(offset, dtype=ints),
+        draws is not None,
         np.ascontiguousarray(system.corridor_port, dtype=ints),
         np.ascontiguousarray(system.corridor_depot, dtype=ints),
         lead,

@@ -7,16 +7,22 @@ of cover. Sums over corridors, arcs and depots add their terms in the numpy impl
 order; the two agree to 1e-9 relative (tests/fuel/simulation/test_simulation_kernel.py), not
 bit for bit.
 
-Layout. The disruption arrays come scenario-last (week, …, scenario), as `sample` draws them, and
-the kernel keeps that layout: it takes `GROUP` scenarios at a time and runs their weeks together,
-every innermost loop running over the group's scenarios with the place and product fixed. Those
-loops read contiguous rows, are free of dependencies between iterations (the compiler turns them
-into SIMD instructions), and the group's state (loads on the road, depot stock, loads at the
-ports) stays in the core's cache. A first version running one scenario's weeks at a time in plain
-scalar code was 4 µs per scenario-week on the Mali network: each step was a chain of dependent
-loads and adds, and reading a scenario's values out of scenario-last arrays meant a strided copy.
-Each scenario's arithmetic is the same whichever lane or group it falls in (no fast-math), so
-results stay identical across chunk sizes. Outputs are written (week, region, scenario).
+Layout. The disruption arrays come scenario-last (week, …, scenario), as `sample` draws them. The
+kernel takes `GROUP` scenarios at a time and runs their weeks together. At the start of each week
+it copies the group's inputs into rows of exactly GROUP lanes (losses and kept shares, open roads
+and ports, and the demand factors looked up from their 16-bit cells for the weeks up to the
+longest arc lead ahead); every later loop indexes [place, product, lane] from lane 0 with a trip
+count known at compile time, so it is a plain vector loop (indexing the chunk's arrays at s0 + i
+kept numba's negative-index wrap-around and blocked vector loads; a row slice per loop cost a
+reference count per row). Lanes past the last scenario of a short group hold harmless values and
+are never written out. The group's state (loads on the road, depot stock, loads at the ports)
+stays in the core's cache. A first version running one scenario's weeks at a time in plain scalar
+code was 4 µs per scenario-week on the Mali network. Each scenario's arithmetic is the same
+whichever lane or group it falls in (no fast-math; `error_model="numpy"` only drops the checks for
+division by zero, every divisor being max(x, TINY)), so results stay identical across chunk
+sizes. Outputs are written (week, region, scenario).
+
+`disruption_weeks` turns `sample`'s 32-bit uniforms into the weekly road, port and loss arrays.
 
 `cache=True` keeps the compiled code in __pycache__ next to this file; `nogil=True` lets threads
 run chunks side by side.
@@ -35,6 +41,9 @@ TINY = 1e-30
 GROUP = 64
 """Scenarios run together: the innermost loops' length."""
 
+DEMAND_CELLS = 2**16
+"""Values of the demand factor per σ (disruption.DEMAND_CELLS; a 16-bit cell indexes them)."""
+
 LEDGER = (
     "received_t",
     "lost_t",
@@ -47,12 +56,16 @@ LEDGER = (
 """Columns of the kernel's per-scenario ledger array, in order."""
 
 
-@njit(cache=True, nogil=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True, error_model="numpy")
 def static_policy(
     road_open: Any,  # week, corridor, scenario (bool)
     port_open: Any,  # week, port, scenario (bool)
     loss: Any,  # week, corridor, scenario: share destroyed
-    factor: Any,  # week, region, product, scenario: realised ÷ planned demand
+    factor: Any,  # week, region, product, scenario: realised ÷ planned demand (unless cells)
+    cells: Any,  # week, region, product, scenario: the factor's cell in `table` (if use_cells)
+    table: Any,  # cell values
+    cell_offset: Any,  # region, product: where its values start in `table`
+    use_cells: bool,  # read the factor from cells (else from `factor`)
     corridor_port: Any,  # corridor
     corridor_depot: Any,  # corridor
     road_weeks: Any,  # corridor: slots of its ring, max(lead, 1)
@@ -86,7 +99,8 @@ def static_policy(
 ) -> None:
     """Follow the plan in every scenario; write the outputs in place."""
     n_w, n_c, n_s = loss.shape
-    n_r, n_k = factor.shape[1], factor.shape[2]
+    n_p = port_open.shape[1]
+    n_r, n_k = demand.shape[1], demand.shape[2]
     n_d = bottom.shape[0]
     n_a = arc_depot.shape[0]
     n_e = in_transit.shape[0]
@@ -101,6 +115,14 @@ def static_policy(
         max_port = max(max_port, port_start[p + 1] - port_start[p])
     g = GROUP
 
+    # The group's inputs of the week, copied into contiguous rows of exactly GROUP lanes.
+    hit = np.zeros((n_c, g))
+    keep = np.ones((n_c, g))
+    struck = np.zeros(n_c, dtype=np.bool_)
+    road_ok = np.zeros((n_c, g), dtype=np.bool_)
+    port_ok = np.zeros((n_p, g), dtype=np.bool_)
+    scale = np.ones((ring_weeks, n_r, n_k, g))
+    # The group's state and scratch rows.
     road = np.zeros((n_c, max_road, n_k, g))
     first = np.zeros((n_e, n_c, n_k, g))
     depot = np.zeros((n_d, n_k, g))
@@ -113,10 +135,10 @@ def static_policy(
     served = np.zeros((n_d, n_k, g))
     usable = np.zeros((n_d, n_k, g))
     to_regions = np.zeros((ring_weeks, n_r, n_k, g))
-    np.zeros((3, g))
     least = np.zeros(g)
     days = np.zeros(g)
     on = np.zeros(g)
+    leaving = np.zeros(g)
     waiting_trucks = np.zeros(g)
     spare_trucks = np.zeros(g)
     short_t = np.zeros(g)
@@ -131,6 +153,8 @@ def static_policy(
 
     for s0 in range(0, n_s, g):
         m = min(g, n_s - s0)
+        s1 = s0 + m
+        filled = -1
         road[:] = 0.0
         for e in range(n_e):
             for c in range(n_c):
@@ -147,92 +171,104 @@ def static_policy(
         received[:] = 0.0
 
         for w in range(n_w):
+            # This week's disruptions into the group's rows; demand factors up to the longest
+            # arc lead ahead (a ring of weeks).
+            for c in range(n_c):
+                loss_row = loss[w, c, s0:s1]
+                is_open = road_open[w, c, s0:s1]
+                any_hit = False
+                for i in range(m):
+                    x = loss_row[i]
+                    hit[c, i] = x
+                    keep[c, i] = 1.0 - x
+                    any_hit |= x != 0.0
+                    road_ok[c, i] = is_open[i]
+                struck[c] = any_hit
+            for p in range(n_p):
+                is_open = port_open[w, p, s0:s1]
+                for i in range(m):
+                    port_ok[p, i] = is_open[i]
+            while filled < min(w + ring_weeks - 1, n_w - 1):
+                filled += 1
+                slot = filled % ring_weeks
+                for r in range(n_r):
+                    for k in range(n_k):
+                        if use_cells:
+                            base = cell_offset[r, k]
+                            values = table[base : base + DEMAND_CELLS]
+                            drawn = cells[filled, r, k, s0:s1]
+                            for i in range(m):
+                                scale[slot, r, k, i] = values[drawn[i]]
+                        else:
+                            given = factor[filled, r, k, s0:s1]
+                            for i in range(m):
+                                scale[slot, r, k, i] = given[i]
+
             # Losses on the road (attacks, shock onsets, named closures), then arrivals.
             for c in range(n_c):
-                struck = False
-                for i in range(m):
-                    if loss[w, c, s0 + i] != 0.0:
-                        struck = True
-                if not struck:
+                if not struck[c]:
                     continue
                 on[:] = 0.0
                 for j in range(road_weeks[c]):
                     for k in range(n_k):
-                        row = road[c, j, k]
-                        for i in range(m):
-                            on[i] += row[i]
+                        for i in range(g):
+                            on[i] += road[c, j, k, i]
                 for j in range(road_weeks[c]):
                     for k in range(n_k):
-                        row = road[c, j, k]
-                        for i in range(m):
-                            row[i] *= 1.0 - loss[w, c, s0 + i]
-                for i in range(m):
-                    lost[i] += on[i] * loss[w, c, s0 + i]
+                        for i in range(g):
+                            road[c, j, k, i] *= keep[c, i]
+                for i in range(g):
+                    lost[i] += on[i] * hit[c, i]
                 if w < n_e:
                     on[:] = 0.0
                     for e in range(w, n_e):
                         for k in range(n_k):
-                            row = first[e, c, k]
-                            for i in range(m):
-                                on[i] += row[i]
-                                row[i] *= 1.0 - loss[w, c, s0 + i]
-                    for i in range(m):
-                        lost[i] += on[i] * loss[w, c, s0 + i]
+                            for i in range(g):
+                                on[i] += first[e, c, k, i]
+                                first[e, c, k, i] *= keep[c, i]
+                    for i in range(g):
+                        lost[i] += on[i] * hit[c, i]
             for c in arrival_order:
                 slot = w % road_weeks[c]
                 d = corridor_depot[c]
                 for k in range(n_k):
-                    into = depot[d, k]
-                    row = road[c, slot, k]
-                    for i in range(m):
-                        into[i] += row[i]
+                    for i in range(g):
+                        depot[d, k, i] += road[c, slot, k, i]
             if w < n_e:
                 for c in first_order:
                     d = corridor_depot[c]
                     for k in range(n_k):
-                        into = depot[d, k]
-                        row = first[w, c, k]
-                        for i in range(m):
-                            into[i] += row[i]
-                            row[i] = 0.0
+                        for i in range(g):
+                            depot[d, k, i] += first[w, c, k, i]
+                            first[w, c, k, i] = 0.0
 
             # Dispatch: the plan plus what waited at the port, within the open corridors' trucks.
             for c in range(n_c):
                 cap = capacity[w, c]
                 planned = plan_trucks[w, c]
                 pc = corridor_port[c]
-                trucks = held_trucks[c]
-                room_c = spare[c]
-                leaving = on  # scratch
-                for i in range(m):
-                    need = trucks[i] + planned
-                    if road_open[w, c, s0 + i] and port_open[w, pc, s0 + i]:
-                        part = min(cap / max(need, TINY), 1.0)
-                        room_c[i] = max(cap - need, 0.0)
-                    else:
-                        part = 0.0
-                        room_c[i] = 0.0
+                for i in range(g):
+                    need = held_trucks[c, i] + planned
+                    go = road_ok[c, i] & port_ok[pc, i]
+                    part = min(cap / max(need, TINY), 1.0) if go else 0.0
+                    spare[c, i] = max(cap - need, 0.0) if go else 0.0
                     leaving[i] = part
-                    trucks[i] = (1.0 - part) * need
+                    held_trucks[c, i] = (1.0 - part) * need
                 for k in range(n_k):
                     ship = shipments[w, c, k]
-                    kept = held[c, k]
-                    out = sent[c, k]
-                    for i in range(m):
-                        here = kept[i] + ship
+                    for i in range(g):
+                        here = held[c, k, i] + ship
                         gone = here * leaving[i]
-                        out[i] = gone
-                        kept[i] = here - gone
+                        sent[c, k, i] = gone
+                        held[c, k, i] = here - gone
             for p in range(port_start.shape[0] - 1):
                 corridors = port_corridors[port_start[p] : port_start[p + 1]]
                 waiting_trucks[:] = 0.0
                 spare_trucks[:] = 0.0
                 for c in corridors:
-                    trucks = held_trucks[c]
-                    room_c = spare[c]
-                    for i in range(m):
-                        waiting_trucks[i] += trucks[i]
-                        spare_trucks[i] += room_c[i]
+                    for i in range(g):
+                        waiting_trucks[i] += held_trucks[c, i]
+                        spare_trucks[i] += spare[c, i]
                 for i in range(m):
                     if waiting_trucks[i] > 0.0 and spare_trucks[i] > 0.0:
                         _reroute_one(
@@ -251,10 +287,8 @@ def static_policy(
             for c in range(n_c):
                 slot = w % road_weeks[c]
                 for k in range(n_k):
-                    row = road[c, slot, k]
-                    out = sent[c, k]
-                    for i in range(m):
-                        row[i] = out[i]
+                    for i in range(g):
+                        road[c, slot, k, i] = sent[c, k, i]
 
             # Releases: the plan's deliveries scaled to realised demand, within usable stock.
             want_depot[:] = 0.0
@@ -264,33 +298,26 @@ def static_policy(
                 d = arc_depot[a]
                 for k in range(n_k):
                     planned = deliveries[w, a, k]
-                    row = want[a, k]
-                    total = want_depot[d, k]
-                    for i in range(m):
-                        x = factor[week, r, k, s0 + i] * planned
-                        row[i] = x
-                        total[i] += x
+                    for i in range(g):
+                        x = scale[week % ring_weeks, r, k, i] * planned
+                        want[a, k, i] = x
+                        want_depot[d, k, i] += x
             for d in range(n_d):
                 for k in range(n_k):
                     base = bottom[d, k]
-                    stock = depot[d, k]
-                    asked = want_depot[d, k]
-                    part_row = served[d, k]
-                    for i in range(m):
-                        free = max(stock[i] - base, 0.0)
-                        part = min(free / max(asked[i], TINY), 1.0)
-                        part_row[i] = part
-                        stock[i] -= asked[i] * part
+                    for i in range(g):
+                        asked = want_depot[d, k, i]
+                        free = max(depot[d, k, i] - base, 0.0)
+                        part = min(free / max(asked, TINY), 1.0)
+                        served[d, k, i] = part
+                        depot[d, k, i] -= asked * part
             for a in receipt_order:
                 slot = (w + arc_lead[a]) % ring_weeks
                 r = arc_region[a]
                 d = arc_depot[a]
                 for k in range(n_k):
-                    into = to_regions[slot, r, k]
-                    part_row = served[d, k]
-                    row = want[a, k]
-                    for i in range(m):
-                        into[i] += part_row[i] * row[i]
+                    for i in range(g):
+                        to_regions[slot, r, k, i] += served[d, k, i] * want[a, k, i]
             now = w % ring_weeks
 
             # Demand, shortage and stockout.
@@ -300,33 +327,34 @@ def static_policy(
                 over[:] = 0.0
                 for k in range(n_k):
                     planned = demand[w, r, k]
-                    arrived = to_regions[now, r, k]
-                    for i in range(m):
-                        realised = factor[w, r, k, s0 + i] * planned
-                        got = arrived[i]
+                    for i in range(g):
+                        realised = scale[now, r, k, i] * planned
+                        got = to_regions[now, r, k, i]
                         short = max(realised - got, 0.0)
                         received[i] += got
                         short_t[i] += short
                         demand_t[i] += realised
                         over[i] = max(over[i], short - realised * stockout_share)
-                        arrived[i] = 0.0
+                        to_regions[now, r, k, i] = 0.0
+                short_row = shortage[w, r, s0:s1]
+                demand_row = demand_out[w, r, s0:s1]
+                stockout_row = stockout[w, r, s0:s1]
                 for i in range(m):
-                    shortage[w, r, s0 + i] = short_t[i]
-                    demand_out[w, r, s0 + i] = demand_t[i]
-                    stockout[w, r, s0 + i] = over[i] > 0.0
+                    short_row[i] = short_t[i]
+                    demand_row[i] = demand_t[i]
+                    stockout_row[i] = over[i] > 0.0
 
             # Days of cover: each region's share of its depots' usable stock ÷ daily demand.
             for d in range(n_d):
                 for k in range(n_k):
                     base = bottom[d, k]
-                    stock = depot[d, k]
-                    free_row = usable[d, k]
-                    for i in range(m):
-                        free_row[i] = max(stock[i] - base, 0.0)
+                    for i in range(g):
+                        usable[d, k, i] = max(depot[d, k, i] - base, 0.0)
             for r in range(n_r):
+                cover_row = cover[w, r, s0:s1]
                 if without_demand[w, r]:
                     for i in range(m):
-                        cover[w, r, s0 + i] = np.nan
+                        cover_row[i] = np.nan
                     continue
                 least[:] = np.inf
                 for k in range(n_k):
@@ -335,13 +363,13 @@ def static_policy(
                     days[:] = 0.0
                     for q in range(pair_start[r], pair_start[r + 1]):
                         per_t = cover_per_t[w, q, k]
-                        free_row = usable[pair_depot[q], k]
-                        for i in range(m):
-                            days[i] += free_row[i] * per_t
-                    for i in range(m):
+                        dq = pair_depot[q]
+                        for i in range(g):
+                            days[i] += usable[dq, k, i] * per_t
+                    for i in range(g):
                         least[i] = min(least[i], days[i])
                 for i in range(m):
-                    cover[w, r, s0 + i] = least[i]
+                    cover_row[i] = least[i]
 
         for i in range(m):
             s = s0 + i
@@ -376,7 +404,7 @@ def static_policy(
             ledger[6, s] = to_come
 
 
-@njit(cache=True, nogil=True, inline="always")  # type: ignore[misc]
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _reroute_one(
     i: int,
     corridors: Any,  # the port's corridors, cheapest first
@@ -424,3 +452,112 @@ def _reroute_one(
             held[ca, k, i] -= moved
             rerouted[i] += moved
         held_trucks[ca, i] = max(waiting[a] - moved_trucks, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def disruption_weeks(
+    corridor_u: Any,  # week, corridor, scenario: 32-bit uniforms of the corridors' chains
+    attack_u: Any,  # week, corridor, scenario
+    shock_u: Any,  # week, shock, scenario
+    port_u: Any,  # week, port, scenario
+    stochastic: bool,  # else the uniforms are not read: named closures only
+    close_below: Any,  # corridor: u < this closes an open corridor (p · 2³², 2³² = always)
+    reopen_below: Any,  # corridor
+    closed_first_below: Any,  # corridor: week 1 (0 when not starting stationary)
+    attack_below: Any,  # corridor
+    attack_keep: Any,  # corridor: share of the loads on the road an attack leaves
+    shock_on_below: Any,  # shock
+    shock_off_below: Any,  # shock
+    shock_first_below: Any,  # shock
+    shock_hits: Any,  # shock, corridor (bool)
+    shock_keep: Any,  # shock: share an onset leaves
+    delay_below: Any,  # port
+    delay_end_below: Any,  # port
+    delay_first_below: Any,  # port
+    closure_hits: Any,  # named closure, corridor (bool)
+    closure_weeks: Any,  # named closure: first, last plan week (inclusive, from 1)
+    closure_keep: Any,  # named closure: share its first week leaves
+    road_open: Any,  # out: week, corridor, scenario (bool)
+    port_open: Any,  # out: week, port, scenario (bool)
+    loss: Any,  # out: week, corridor, scenario: share destroyed
+) -> None:
+    """The weekly disruptions from the sampled uniforms: the same two-state chains, thresholds
+    and products of kept shares as the numpy formulation (`two_state_chain`, `_below`), one
+    pass over the weeks. A uniform u hits with probability p when u < round(p · 2³²)."""
+    n_w, n_c, n_s = road_open.shape
+    n_h = shock_hits.shape[0]
+    n_p = port_open.shape[1]
+    n_x = closure_hits.shape[0]
+    closed = np.zeros((n_c, n_s), dtype=np.bool_)  # the corridors' own chains, last week
+    shock_on = np.zeros((n_h, n_s), dtype=np.bool_)
+    onset = np.zeros((n_h, n_s), dtype=np.bool_)
+    delayed = np.zeros((n_p, n_s), dtype=np.bool_)
+    is_closed = np.zeros(n_s, dtype=np.bool_)
+    share = np.ones(n_s)
+    for w in range(n_w):
+        if stochastic:
+            for h in range(n_h):
+                on_t, off_t, first_t = shock_on_below[h], shock_off_below[h], shock_first_below[h]
+                if w == 0:
+                    for s in range(n_s):
+                        shock_on[h, s] = np.uint64(shock_u[w, h, s]) < first_t
+                        onset[h, s] = False
+                else:
+                    for s in range(n_s):
+                        u = np.uint64(shock_u[w, h, s])
+                        was = shock_on[h, s]
+                        now = (was & (u >= off_t)) | (~was & (u < on_t))
+                        onset[h, s] = now & ~was
+                        shock_on[h, s] = now
+            for p in range(n_p):
+                on_t, off_t, first_t = delay_below[p], delay_end_below[p], delay_first_below[p]
+                for s in range(n_s):
+                    u = np.uint64(port_u[w, p, s])
+                    if w == 0:
+                        now = u < first_t
+                    else:
+                        was = delayed[p, s]
+                        now = (was & (u >= off_t)) | (~was & (u < on_t))
+                    delayed[p, s] = now
+                    port_open[w, p, s] = not now
+        else:
+            for p in range(n_p):
+                for s in range(n_s):
+                    port_open[w, p, s] = True
+        for c in range(n_c):
+            named = False
+            for x in range(n_x):
+                if closure_hits[x, c] and closure_weeks[x, 0] - 1 <= w < closure_weeks[x, 1]:
+                    named = True
+            if stochastic:
+                on_t, off_t, first_t = close_below[c], reopen_below[c], closed_first_below[c]
+                hit_t, kept = attack_below[c], attack_keep[c]
+                for s in range(n_s):
+                    u = np.uint64(corridor_u[w, c, s])
+                    if w == 0:
+                        now = u < first_t
+                    else:
+                        was = closed[c, s]
+                        now = (was & (u >= off_t)) | (~was & (u < on_t))
+                    closed[c, s] = now
+                    is_closed[s] = named | now
+                    attacked = np.uint64(attack_u[w, c, s]) < hit_t
+                    share[s] = kept if attacked else 1.0
+                for h in range(n_h):
+                    if shock_hits[h, c]:
+                        factor = shock_keep[h]
+                        for s in range(n_s):
+                            is_closed[s] = is_closed[s] | shock_on[h, s]
+                            share[s] *= factor if onset[h, s] else 1.0
+            else:
+                for s in range(n_s):
+                    is_closed[s] = named
+                    share[s] = 1.0
+            for x in range(n_x):
+                if closure_hits[x, c] and closure_weeks[x, 0] - 1 == w:
+                    factor = closure_keep[x]
+                    for s in range(n_s):
+                        share[s] *= factor
+            for s in range(n_s):
+                road_open[w, c, s] = not is_closed[s]
+                loss[w, c, s] = 1.0 - share[s]
