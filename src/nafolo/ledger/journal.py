@@ -11,7 +11,6 @@ import uuid
 from binascii import hexlify
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -88,19 +87,12 @@ _COMPARED_FIELDS = (
 _LOOKUP_CHUNK = 500
 _MINOR_LIMIT = 2**63
 _COPY_FROM = 16
-_PIPELINE_FROM = 512
-"""SQLite appends of at least this many drafts without idempotency keys are pipelined."""
-_PIPELINE_CHUNK = 128
 """Batches of at least this many entries go into PostgreSQL with COPY rather than INSERT."""
 _COMMODITY_OF = operator.attrgetter("commodity")
 _SOURCE_OF = operator.attrgetter("from_account")
 _TARGET_OF = operator.attrgetter("to_account")
 _ENTRY_COLUMNS = tuple(column.name for column in ledger_entries.columns)
 _COPY_ENTRIES = f"COPY ledger_entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
-
-
-class _NotPlainError(Exception):
-    """A chunk of a pipelined append needs the general path's checks."""
 
 
 class _HeadMovedError(Exception):
@@ -225,13 +217,6 @@ class Ledger:
         """
         if not isinstance(drafts, list | tuple):
             drafts = list(drafts)  # read once: the column check and the full check both read it
-        if not self._postgres and len(drafts) >= _PIPELINE_FROM:
-            try:
-                pipelined = self._append_pipelined(drafts)
-            except self._retryable:
-                pipelined = None  # e.g. a recorded idempotency key: the paths below answer
-            if pipelined is not None:
-                return pipelined
         batch = check_batch(drafts)
         prepared = None if batch is None else self._prepared(batch)
         if batch is None or prepared is None:
@@ -422,88 +407,59 @@ class Ledger:
     ) -> AppendedEntries:
         """Chain the batch onto `head`, write it, move the balances and the head.
 
-        Entries are built when first read.
-        """
-        recorded_moment = datetime.now(UTC)
-        rows = _chained_rows(head, batch, minors, quantities, format_timestamp(recorded_moment))
-        self._write_rows(dbapi, rows, _route_deltas(batch, minors))
-        self._head_hint = ChainHead(rows[-1][0], rows[-1][-1])
-        scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
-        return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
-
-    def _append_pipelined(self, drafts: Sequence[EntryDraft]) -> AppendedEntries | None:
-        """A large SQLite append in chunks, each chunk checked and chained while the previous
-        one is inserted by a second thread (SQLite works without the GIL): the Python work
-        overlaps the database work instead of adding to it. One transaction, all or nothing.
-
-        None, with nothing written, when a chunk is not plainly well formed (the general path
-        then names every problem); database refusals (a recorded idempotency key) propagate
-        after the rollback, as on the single-batch path.
+        Column by column: every canonical text but the previous hash comes from one format
+        string (`canonical.canonical_bytes` written out, the batch's `recorded_at` in it), the
+        batch's UUIDs from one draw of randomness; only the chaining itself (SHA-256 of the
+        text and the previous hash) is a loop. Entries are built when first read.
         """
         recorded_moment = datetime.now(UTC)
         recorded_at = format_timestamp(recorded_moment)
-        rows: list[tuple[Any, ...]] = []
-        moments: list[datetime] = []
+        count = len(minors)
+        seqs = range(head.seq + 1, head.seq + 1 + count)
+        entry_ids = _uuid4_texts(count)
+        documents, keys, corrects = batch.document_ref, batch.idempotency_key, batch.corrects
+        absent = (
+            repeat("")
+            if corrects.count(None) == count
+            else ["" if c is None else c for c in corrects]
+        )
+        template = _CANONICAL.replace("<recorded_at>", recorded_at)
+        texts = map(
+            template.__mod__,
+            zip(
+                seqs, entry_ids, batch.commodity, quantities, batch.from_account,
+                batch.to_account, batch.kind, batch.effective_at, batch.actor,
+                [d or "" for d in documents] if None in documents else documents,
+                [k or "" for k in keys] if None in keys else keys,
+                batch.attributes_json, absent, strict=False,
+            ),
+        )  # fmt: skip
+        digests: list[bytes] = []
+        keep, sha256, previous = digests.append, hashlib.sha256, head.hash.encode()
+        for text in map(str.encode, texts):
+            previous = hexlify(sha256(text + previous).digest())
+            keep(previous)
+        hashes = list(map(bytes.decode, digests))
+        rows = list(
+            zip(
+                seqs, entry_ids, batch.commodity, minors, batch.from_account, batch.to_account,
+                batch.kind, repeat(recorded_at), batch.effective_at, batch.actor, documents, keys,
+                batch.attributes_json, corrects, [head.hash, *hashes[:-1]], hashes,
+            )
+        )  # fmt: skip
+        moved: dict[tuple[str, str, str], int] = {}
+        get = moved.get
+        routes = zip(batch.commodity, batch.from_account, batch.to_account, strict=True)
+        for route, minor in zip(routes, minors, strict=True):
+            moved[route] = get(route, 0) + minor
         deltas: dict[tuple[str, str], int] = defaultdict(int)
-        codes: set[str] = set()
-        try:
-            self._pipeline(drafts, recorded_at, rows, moments, deltas, codes)
-        except _NotPlainError:
-            return None  # rolled back: nothing written
-        scales = {code: self._commodities[code].scale for code in codes}
-        return AppendedEntries(rows, moments, recorded_moment, scales)
-
-    def _pipeline(
-        self,
-        drafts: Sequence[EntryDraft],
-        recorded_at: str,
-        rows: list[tuple[Any, ...]],
-        moments: list[datetime],
-        deltas: dict[tuple[str, str], int],
-        codes: set[str],
-    ) -> None:
-        """`_append_pipelined`'s transaction, filling `rows`, `moments`, `deltas` and `codes`."""
-        with self._write_driver() as dbapi:
-            head = self._lock_head(dbapi)
-            cursor = dbapi.cursor()
-            inserting: Future[Any] | None = None
-            try:
-                for start in range(0, len(drafts), _PIPELINE_CHUNK):
-                    batch = check_batch(drafts[start : start + _PIPELINE_CHUNK])
-                    if batch is None:
-                        raise _NotPlainError
-                    commodity_codes = set(batch.commodity)
-                    account_codes = {*batch.from_account, *batch.to_account}
-                    if not (
-                        commodity_codes <= self._commodities.keys()
-                        and account_codes <= self._accounts.keys()
-                    ):
-                        if inserting is not None:  # the connection is free for the lookup
-                            inserting.result()
-                            inserting = None
-                        self._cache_references(dbapi, commodity_codes, account_codes)
-                    prepared = self._prepared(batch)
-                    if prepared is None:
-                        raise _NotPlainError
-                    chunk = _chained_rows(head, batch, *prepared, recorded_at)
-                    head = ChainHead(chunk[-1][0], chunk[-1][-1])
-                    for key, delta in _route_deltas(batch, prepared[0]).items():
-                        deltas[key] += delta
-                    rows += chunk
-                    moments += batch.effective_moment
-                    codes.update(batch.commodity)
-                    if inserting is not None:
-                        inserting.result()
-                    inserting = _inserter().submit(cursor.executemany, self._insert_sql, chunk)
-                if inserting is not None:
-                    inserting.result()
-                    inserting = None
-                cursor.executemany(self._upsert_sql, _balance_rows(deltas, head.seq))
-                cursor.execute(self._head_sql, (head.seq, head.hash))
-            finally:
-                if inserting is not None:
-                    wait([inserting])
-                cursor.close()
+        for (commodity, source, target), minor in moved.items():
+            deltas[(source, commodity)] -= minor
+            deltas[(target, commodity)] += minor
+        self._write_rows(dbapi, rows, deltas)
+        self._head_hint = ChainHead(rows[-1][0], rows[-1][-1])
+        scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
+        return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
 
     def _write_rows(
         self, dbapi: Any, rows: list[tuple[Any, ...]], deltas: dict[tuple[str, str], int]
@@ -954,68 +910,6 @@ def _uuid4_texts(count: int) -> list[str]:
 def _quantity_format(scale: int) -> tuple[int, str]:
     """(10^scale, the %-format of a `divmod(minor, 10^scale)`): `canonical.format_quantity`."""
     return 10**scale, f"%d.%0{scale}d" if scale else "%d"
-
-
-def _chained_rows(
-    head: ChainHead, batch: Batch, minors: list[int], quantities: list[str], recorded_at: str
-) -> list[tuple[Any, ...]]:
-    """The journal rows of `batch` chained onto `head` (journal column order).
-
-    Column by column: every canonical text but the previous hash comes from one format string
-    (`canonical.canonical_bytes` written out, `recorded_at` in it), the UUIDs from one draw of
-    randomness; only the chaining itself (SHA-256 of the text and the previous hash) is a loop.
-    """
-    count = len(minors)
-    seqs = range(head.seq + 1, head.seq + 1 + count)
-    entry_ids = _uuid4_texts(count)
-    documents, keys, corrects = batch.document_ref, batch.idempotency_key, batch.corrects
-    absent = (
-        repeat("") if corrects.count(None) == count else ["" if c is None else c for c in corrects]
-    )
-    template = _CANONICAL.replace("<recorded_at>", recorded_at)
-    texts = map(
-        template.__mod__,
-        zip(
-            seqs, entry_ids, batch.commodity, quantities, batch.from_account,
-            batch.to_account, batch.kind, batch.effective_at, batch.actor,
-            [d or "" for d in documents] if None in documents else documents,
-            [k or "" for k in keys] if None in keys else keys,
-            batch.attributes_json, absent, strict=False,
-        ),
-    )  # fmt: skip
-    digests: list[bytes] = []
-    keep, sha256, previous = digests.append, hashlib.sha256, head.hash.encode()
-    for text in map(str.encode, texts):
-        previous = hexlify(sha256(text + previous).digest())
-        keep(previous)
-    hashes = list(map(bytes.decode, digests))
-    return list(
-        zip(
-            seqs, entry_ids, batch.commodity, minors, batch.from_account, batch.to_account,
-            batch.kind, repeat(recorded_at), batch.effective_at, batch.actor, documents, keys,
-            batch.attributes_json, corrects, [head.hash, *hashes[:-1]], hashes,
-        )
-    )  # fmt: skip
-
-
-def _route_deltas(batch: Batch, minors: list[int]) -> dict[tuple[str, str], int]:
-    """How much each (account, commodity) balance moves, in minor units."""
-    moved: dict[tuple[str, str, str], int] = {}
-    get = moved.get
-    routes = zip(batch.commodity, batch.from_account, batch.to_account, strict=True)
-    for route, minor in zip(routes, minors, strict=True):
-        moved[route] = get(route, 0) + minor
-    deltas: dict[tuple[str, str], int] = defaultdict(int)
-    for (commodity, source, target), minor in moved.items():
-        deltas[(source, commodity)] -= minor
-        deltas[(target, commodity)] += minor
-    return deltas
-
-
-@functools.cache
-def _inserter() -> ThreadPoolExecutor:
-    """The one thread that runs pipelined inserts (`Ledger._append_pipelined`)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nafolo-ledger-insert")
 
 
 _CANONICAL = SEPARATOR.join(
