@@ -8,14 +8,17 @@ latency at a fixed 200 requests/s against a trivial FastAPI app serving static J
     time spent in the app (`Server-Timing: app;dur=…`, ms) — server-side, without the network and
     the client. Each GET page of the web routers (`nafolo.web.routes.*`), its path parameters
     filled from the demo (a depositor, a lot, a bar), is requested `--renders` times with a
-    signed-in session (the login form). Target: every page's p95 < 300 ms.
+    signed-in session (the login form, as the demo's admin: every page). Target: every page's
+    p95 < 300 ms.
 (b) API: the load tool is wrk (Debian package `wrk`), in its own process on its own thread, paced
     by a Lua script to a fixed rate: request i is due at t0 + i/rate on the next free connection
     (32 keep-alive connections), its latency measured by wrk from its send. The same endpoint mix
-    is sent to the Nafolo app (Bearer token) and to the reference app, each in its own uvicorn
-    subprocess. Without wrk (or with --load-tool python) the load comes from this module's
-    open-loop generator (asyncio + httpx, latency from the scheduled send), which shares the
-    benchmark's process and is itself slower than the rate on a busy machine.
+    is sent to the Nafolo app as `nafolo serve` runs it (Bearer token; `--workers` processes) and
+    to the reference app, each in its own uvicorn subprocess, after a warm-up (each endpoint
+    asked a few times per server process: first computations are not the steady state). Without
+    wrk (or with --load-tool python) the load comes from this module's open-loop generator
+    (asyncio + httpx, latency from the scheduled send), which shares the benchmark's process and
+    is itself slower than the rate on a busy machine.
     Target: Nafolo p99 < 100 ms at 200 requests/s.
 """
 
@@ -412,6 +415,15 @@ def wrk_load(
     )
 
 
+def warm_up(base: str, paths: list[str], headers: dict[str, str], workers: int) -> None:
+    """Each endpoint asked a few times per server process before the timed load, so that first
+    computations (cold caches, first imports) are not counted; the steady state is measured."""
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(3 * workers):
+            for path in paths:
+                client.get(path).raise_for_status()
+
+
 def load(
     tool: str,
     name: str,
@@ -458,12 +470,13 @@ def main(argv: list[str] | None = None) -> int:
     with served("timed_app", url) as base:
         from nafolo.demo import DEMO_PASSWORD
 
-        client = signed_in(base, "viewer", DEMO_PASSWORD)
+        client = signed_in(base, "admin", DEMO_PASSWORD)  # every page, /admin/users too
         try:
             pages = time_pages(client, page_paths(ids), args.renders)
         finally:
             client.close()
     with served("plain_app", url, args.workers) as base:
+        warm_up(base, paths, {"Authorization": f"Bearer {token}"}, args.workers)
         nafolo = load(
             args.load_tool, "nafolo", base, paths, args.rate, args.seconds,
             {"Authorization": f"Bearer {token}"},

@@ -1,4 +1,4 @@
-"""What a route needs, as typed FastAPI dependencies: settings, engine, connection, ledger,
+"""What a route needs, as typed FastAPI dependencies: settings, engine, ledger, read cache,
 network, pagination (fuel operations: `routes.fuel_operations`), the authenticated user (`UserDep`)
 and their username (`ActorDep`, the actor of whatever the request records). Tests may override
 them with `app.dependency_overrides`."""
@@ -6,13 +6,12 @@ them with `app.dependency_overrides`."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from nafolo.api.cache import ReadCache
 from nafolo.auth.users import User, UserStore
@@ -108,12 +107,6 @@ async def get_engine(state: StateDep) -> Engine:
     return state.engine
 
 
-def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """A read connection for the request, closed after the response."""
-    with engine.connect() as connection:
-        yield connection
-
-
 async def get_ledger(state: StateDep) -> Ledger:
     return state.ledger
 
@@ -154,7 +147,6 @@ async def actor_name(user: Annotated[User, Depends(current_user)]) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 NetworkDep = Annotated[Network, Depends(get_network)]
 PageDep = Annotated[Page, Depends(get_page)]

@@ -3,6 +3,7 @@ fuel network behind one FastAPI app (OpenAPI at /docs)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -103,6 +104,24 @@ unit depends on the commodity, in a sibling `unit` field. Errors are RFC 9457 pr
 """
 
 
+_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """Once per process, at the first app start: move every object alive then (the imported
+    libraries, a quarter of a million objects) out of the garbage collector's reach.
+
+    A full collection over them takes about 250 ms on this project's 2-core machine; without
+    this, the occasional full collection while serving stalls every request in flight for that
+    long (the API's p99 latency). Objects made later are collected as usual.
+    """
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
 def create_app(settings: Settings | None = None, *, network: Network | None = None) -> FastAPI:
     """The API over the store named by `settings` (default: from `NAFOLO_*` variables).
 
@@ -121,6 +140,7 @@ def create_app(settings: Settings | None = None, *, network: Network | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        freeze_startup_objects()
         yield
         engine.dispose()
 

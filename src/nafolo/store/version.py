@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from typing import Protocol
 from urllib.parse import quote
 
 from sqlalchemy import text
@@ -25,6 +26,12 @@ from sqlalchemy.engine import Engine
 
 VersionToken = str | int
 """Compared for equality only."""
+
+
+class VersionSource(Protocol):
+    """Anything telling the store's current version token (None: unknown)."""
+
+    def current(self) -> VersionToken | None: ...
 
 
 class StoreVersion:

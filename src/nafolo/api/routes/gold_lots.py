@@ -9,7 +9,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
-from nafolo.api.deps import ActorDep, ConnectionDep, PageDep, ReadCacheDep
+from nafolo.api.deps import ActorDep, EngineDep, PageDep, ReadCacheDep
 from nafolo.api.routes.gold_common import REFUSED, RefineryDep, gold_call
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.gold import ReleaseLotIn
@@ -48,7 +48,7 @@ def register_lot(body: NewLot, refinery: RefineryDep, actor: ActorDep) -> LotOut
 @router.get("/lots", summary="List lots")
 def list_lots(
     refinery: RefineryDep,
-    connection: ConnectionDep,
+    engine: EngineDep,
     cache: ReadCacheDep,
     page: PageDep,
     depositor_id: Annotated[str | None, Query(description="Only this depositor's lots.")] = None,
@@ -60,7 +60,8 @@ def list_lots(
             count = count.where(lots_table.c.depositor_id == depositor_id)
         if status is not None:
             count = count.where(lots_table.c.status == status.value)
-        total = int(connection.execute(count).scalar_one())
+        with engine.connect() as connection:
+            total = int(connection.execute(count).scalar_one())
         items = refinery.lots.all(depositor_id, status, limit=page.limit, offset=page.offset)
         return Paged[LotOut](items=items, total=total, limit=page.limit, offset=page.offset)
 

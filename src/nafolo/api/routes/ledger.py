@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
-from nafolo.api.deps import ConnectionDep, LedgerDep, PageDep, ReadCacheDep, UserDep, aware
+from nafolo.api.deps import EngineDep, LedgerDep, PageDep, ReadCacheDep, UserDep, aware
 from nafolo.api.problems import ProblemError, field_error, ledger_problem, unknown
 from nafolo.api.schemas.common import Paged
 from nafolo.api.schemas.ledger import BalanceOut, CorrectionIn, EntryOut, VerificationOut
@@ -30,10 +30,13 @@ def _units(ledger: Ledger) -> dict[str, str]:
     return {c.code: c.unit for c in ledger.commodities()}
 
 
-def _require(connection: Connection, table: sa.Table, field: str, code: str | None) -> None:
+def _require(engine: Engine, table: sa.Table, field: str, code: str | None) -> None:
+    """Refuse (422 naming the query field) a code the store does not know; no connection is
+    opened when no code is given."""
     if code is None:
         return
-    found = connection.execute(sa.select(table.c.code).where(table.c.code == code)).first()
+    with engine.connect() as connection:
+        found = connection.execute(sa.select(table.c.code).where(table.c.code == code)).first()
     if found is None:
         raise unknown("query", field, f"{code!r} is not a known {field}")
 
@@ -56,7 +59,7 @@ class EntryFilters:
 
 
 def get_entry_filters(
-    connection: ConnectionDep,
+    engine: EngineDep,
     commodity: Annotated[str | None, Query(description="Commodity code, e.g. GASOIL.")] = None,
     account: Annotated[
         str | None, Query(description="Account on either side, e.g. DEPOT:BKO-SENOU.")
@@ -69,8 +72,8 @@ def get_entry_filters(
         datetime | None, Query(description="Effective strictly before (naive = UTC).")
     ] = None,
 ) -> EntryFilters:
-    _require(connection, commodities, "commodity", commodity)
-    _require(connection, accounts, "account", account)
+    _require(engine, commodities, "commodity", commodity)
+    _require(engine, accounts, "account", account)
     start, end = aware(effective_from), aware(effective_until)
     if start is not None and end is not None and end <= start:
         message = f"must be after effective_from ({start.isoformat()})"
@@ -87,7 +90,6 @@ EntryFiltersDep = Annotated[EntryFilters, Depends(get_entry_filters)]
 def list_entries(
     ledger: LedgerDep,
     cache: ReadCacheDep,
-    connection: ConnectionDep,
     filters: EntryFiltersDep,
     page: PageDep,
     after_seq: Annotated[
@@ -185,7 +187,7 @@ def correct_entry(
 def list_balances(
     ledger: LedgerDep,
     cache: ReadCacheDep,
-    connection: ConnectionDep,
+    engine: EngineDep,
     page: PageDep,
     account_kind: Annotated[
         str | None, Query(description=f"Only accounts of this kind: {', '.join(ACCOUNT_KINDS)}.")
@@ -202,8 +204,8 @@ def list_balances(
     `as_of`)."""
     _one_of("account_kind", account_kind, ACCOUNT_KINDS)
     _one_of("domain", domain, DOMAINS)
-    _require(connection, commodities, "commodity", commodity)
-    _require(connection, accounts, "account", account)
+    _require(engine, commodities, "commodity", commodity)
+    _require(engine, accounts, "account", account)
     balances = cache.get(
         ("balances", account_kind, commodity, domain, as_of),
         lambda: ledger.balances(
