@@ -31,16 +31,28 @@ def test_openapi_documents_every_resource(offline_client: TestClient) -> None:
         assert path in paths
 
 
-def test_serve_runs_uvicorn_on_the_given_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 'served.sqlite'}"
-    upgrade(url)
+@pytest.fixture
+def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What `uvicorn.run` was called with (it serves nothing)."""
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(
         uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
     )
-    result = CliRunner().invoke(cli, ["serve", "--db", url, "--port", "8123"])
+    return calls
+
+
+@pytest.fixture
+def served_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'served.sqlite'}"
+    upgrade(url)
+    return url
+
+
+def test_serve_runs_uvicorn_on_the_given_store(
+    served_url: str, uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    calls = uvicorn_calls
+    result = CliRunner().invoke(cli, ["serve", "--db", served_url, "--port", "8123"])
     assert result.exit_code == 0, result.output
     [call] = calls
     assert isinstance(call["app"], FastAPI)
@@ -54,17 +66,11 @@ def test_serve_refuses_a_store_without_schema(tmp_path: Path) -> None:
 
 
 def test_serve_with_workers_hands_uvicorn_the_app_factory_and_the_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    served_url: str, uvicorn_calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'served.sqlite'}"
-    upgrade(url)
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
-    )
     monkeypatch.setenv("NAFOLO_DATABASE_URL", "")  # restored after the test
-    result = CliRunner().invoke(cli, ["serve", "--db", url, "--workers", "2"])
+    result = CliRunner().invoke(cli, ["serve", "--db", served_url, "--workers", "2"])
     assert result.exit_code == 0, result.output
-    [call] = calls
+    [call] = uvicorn_calls
     assert (call["app"], call["factory"], call["workers"]) == ("nafolo.api:create_app", True, 2)
-    assert os.environ["NAFOLO_DATABASE_URL"] == url
+    assert os.environ["NAFOLO_DATABASE_URL"] == served_url

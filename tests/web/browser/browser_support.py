@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from web_support import SECRET, copy_sqlite
+
+from nafolo.settings import Settings
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "tests-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -52,3 +56,13 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def dashboard_settings(example_sqlite: Path, folder: Path, *, auth_enabled: bool) -> Settings:
+    """Settings of a dashboard over a copy of the example store, kept in `folder`."""
+    return Settings(
+        database_url=copy_sqlite(example_sqlite, folder),
+        data_dir=folder / "data",
+        auth_enabled=auth_enabled,
+        secret_key=SECRET,  # type: ignore[arg-type]
+    )

@@ -6,27 +6,15 @@ tests-artifacts/screenshots/ at the repository root (git-ignored)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from browser_support import CHROMIUM, CHROMIUM_ARGS
-from web_support import SECRET, copy_sqlite
+from browser_support import CHROMIUM, CHROMIUM_ARGS, dashboard_settings, serving
 
 from nafolo.api import create_app
 from nafolo.fuel.network.model import Network
-from nafolo.settings import Settings
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +23,9 @@ def server(
 ) -> Iterator[str]:
     """The dashboard at http://127.0.0.1:<port> over a copy of the example store."""
     folder = tmp_path_factory.mktemp("browser")
-    settings = Settings(
-        database_url=copy_sqlite(example_sqlite, folder),
-        data_dir=folder / "data",
-        auth_enabled=False,
-        secret_key=SECRET,  # type: ignore[arg-type]
-    )
-    app = create_app(settings, network=mali)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uvi = uvicorn.Server(config)
-    thread = threading.Thread(target=uvi.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvi.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uvi.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(dashboard_settings(example_sqlite, folder, auth_enabled=False), network=mali)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import CHROMIUM, serving, shoot
-from web_support import PASSWORD, SECRET, copy_sqlite, fast_hasher
+from browser_support import CHROMIUM, dashboard_settings, serving, shoot
+from web_support import PASSWORD, fast_hasher
 
 from nafolo.api import create_app
 from nafolo.auth.roles import Role
 from nafolo.auth.users import UserStore
 from nafolo.fuel.network.model import Network
-from nafolo.settings import Settings
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,13 +34,7 @@ def users_server(
 ) -> Iterator[str]:
     """The dashboard with sign-in enabled and one administrator."""
     folder = tmp_path_factory.mktemp("browser-users")
-    settings = Settings(
-        database_url=copy_sqlite(example_sqlite, folder),
-        data_dir=folder / "data",
-        auth_enabled=True,
-        secret_key=SECRET,  # type: ignore[arg-type]
-    )
-    app = create_app(settings, network=mali)
+    app = create_app(dashboard_settings(example_sqlite, folder, auth_enabled=True), network=mali)
     users = UserStore(app.state.nafolo.engine, hasher=fast_hasher())
     users.create_user(ADMIN, PASSWORD, Role.ADMIN, full_name="Moussa Keïta", language="fr")
     with serving(app) as base:
