@@ -4,8 +4,10 @@ refused, and every post needs the CSRF token."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from web_support import csrf_of
@@ -15,6 +17,12 @@ from nafolo.auth.users import AuthEvent, UserStore
 
 RoleClient = Callable[..., TestClient]
 NEW_PASSWORD = "kayes-depot-2026"
+
+
+@pytest.fixture
+def newcomer() -> str:
+    """A username no other test uses (on PostgreSQL the web tests share one store)."""
+    return f"oumar.{uuid.uuid4().hex[:8]}"
 
 
 def _username(client: TestClient) -> str:
@@ -41,47 +49,47 @@ def test_an_admin_sees_every_user_with_a_translated_role(signed_in_as: RoleClien
     assert "administrateur" in page.text
 
 
-def test_an_admin_creates_a_user_who_can_sign_in(signed_in_as: RoleClient) -> None:
+def test_an_admin_creates_a_user_who_can_sign_in(signed_in_as: RoleClient, newcomer: str) -> None:
     admin = signed_in_as(Role.ADMIN)
-    response = _create(admin, username="oumar.kayes", full_name="Oumar Sidibé")
+    response = _create(admin, username=newcomer, full_name="Oumar Sidibé")
     assert response.status_code == 303
-    user = _users(admin).authenticate("oumar.kayes", NEW_PASSWORD)
+    user = _users(admin).authenticate(newcomer, NEW_PASSWORD)
     assert user is not None and user.role == Role.DEPOT_OPERATOR
 
 
 def test_a_user_created_on_the_page_is_recorded_with_the_admin_as_actor(
-    signed_in_as: RoleClient,
+    signed_in_as: RoleClient, newcomer: str
 ) -> None:
     admin = signed_in_as(Role.ADMIN)
-    _create(admin, username="oumar.kayes")
-    (event,) = _users(admin).events(event=AuthEvent.USER_CREATED, subject="oumar.kayes")
+    _create(admin, username=newcomer)
+    (event,) = _users(admin).events(event=AuthEvent.USER_CREATED, subject=newcomer)
     assert (event.actor, event.detail) == (_username(admin), "depot_operator")
 
 
 def test_a_refused_user_is_shown_beside_the_field_and_not_created(
-    signed_in_as: RoleClient,
+    signed_in_as: RoleClient, newcomer: str
 ) -> None:
     admin = signed_in_as(Role.ADMIN)
-    response = _create(admin, username="oumar.kayes", password="short")
+    response = _create(admin, username=newcomer, password="short")
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
-    assert _users(admin).by_username("oumar.kayes") is None
+    assert _users(admin).by_username(newcomer) is None
 
 
 def test_an_admin_deactivates_a_user_who_can_no_longer_sign_in(
-    signed_in_as: RoleClient,
+    signed_in_as: RoleClient, newcomer: str
 ) -> None:
     admin = signed_in_as(Role.ADMIN)
-    _create(admin, username="oumar.kayes")
+    _create(admin, username=newcomer)
     token = csrf_of(admin.get("/admin/users").text)
     response = admin.post(
-        "/admin/users/oumar.kayes/deactivate",
+        f"/admin/users/{newcomer}/deactivate",
         data={"csrf_token": token},
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert _users(admin).authenticate("oumar.kayes", NEW_PASSWORD) is None
-    (event,) = _users(admin).events(event=AuthEvent.USER_DEACTIVATED, subject="oumar.kayes")
+    assert _users(admin).authenticate(newcomer, NEW_PASSWORD) is None
+    (event,) = _users(admin).events(event=AuthEvent.USER_DEACTIVATED, subject=newcomer)
     assert event.actor == _username(admin)
 
 
@@ -108,12 +116,14 @@ def test_a_non_admin_cannot_create_a_user(signed_in_as: RoleClient) -> None:
     assert _users(planner).by_username("intrus") is None
 
 
-def test_a_user_post_without_the_csrf_token_is_refused(signed_in_as: RoleClient) -> None:
+def test_a_user_post_without_the_csrf_token_is_refused(
+    signed_in_as: RoleClient, newcomer: str
+) -> None:
     admin = signed_in_as(Role.ADMIN)
-    form = {"username": "oumar.kayes", "role": "viewer", "language": "fr"}
+    form = {"username": newcomer, "role": "viewer", "language": "fr"}
     response = admin.post("/admin/users", data={**form, "password": NEW_PASSWORD})
     assert response.status_code == 403
-    assert _users(admin).by_username("oumar.kayes") is None
+    assert _users(admin).by_username(newcomer) is None
 
 
 def test_the_users_page_is_in_the_navigation_of_admins_only(signed_in_as: RoleClient) -> None:
