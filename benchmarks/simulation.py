@@ -42,6 +42,7 @@ from nafolo.fuel.simulation.disruption import sample
 from nafolo.fuel.simulation.evaluate import evaluate
 from nafolo.fuel.simulation.run import check_conservation, chunks, compact
 from nafolo.fuel.simulation.sweep import sweep
+from nafolo.fuel.simulation.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.simpy_model import simulate_simpy
@@ -76,13 +77,15 @@ def timed_serial(
     system: SupplySystem, model: DisruptionModel, scenarios: int, kernel: str
 ) -> tuple[float, float]:
     """(seconds in all, seconds sampling) of `scenarios` in chunks on one core with `kernel`: what
-    the serial engine does per chunk (sample, evaluate, conservation check, compaction)."""
+    the serial engine does per chunk (sample, evaluate, conservation check, compaction), in one
+    workspace as the engine does."""
     total = sampling = 0.0
+    workspace = Workspace()
     for first, count in chunks(scenarios, CHUNK_SCENARIOS):
         started = time.perf_counter()
-        disruptions = sample(model, WEEKS, 1, first, count)
+        disruptions = sample(model, WEEKS, 1, first, count, workspace=workspace)
         sampled = time.perf_counter()
-        outcome = evaluate(system, disruptions, kernel=kernel)
+        outcome = evaluate(system, disruptions, kernel=kernel, workspace=workspace)
         check_conservation(outcome)
         compact(outcome)
         total += time.perf_counter() - started

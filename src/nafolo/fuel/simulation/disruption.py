@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from nafolo.fuel.simulation.parameters import WEEKS_PER_YEAR, DisruptionParameters
 from nafolo.fuel.simulation.system import SupplySystem
+from nafolo.fuel.simulation.workspace import Workspace, empty
 
 BLOCK = 256
 """Scenarios drawn together from one random stream; chunks are cut at multiples of it."""
@@ -204,11 +205,17 @@ _WORD = 2.0**32
 
 
 def _raw(
-    seed: int, first: int, count: int, mechanism: int, shape: tuple[int, ...], dtype: type
+    seed: int,
+    first: int,
+    count: int,
+    mechanism: int,
+    shape: tuple[int, ...],
+    dtype: type,
+    workspace: Workspace | None = None,
 ) -> NDArray[Any]:
     """Random integers (*shape, scenario) for scenarios first…first+count−1, drawn block by block
     (a whole block from its own stream, then cut), so independent of how scenarios are chunked."""
-    out: NDArray[Any] = np.empty((*shape, count), dtype=dtype)
+    out = empty(workspace, f"uniforms-{mechanism}", (*shape, count), dtype)
     items = int(np.prod(shape)) * BLOCK
     words = -(-items * np.dtype(dtype).itemsize // 8)
     for block in range(first // BLOCK, (first + count - 1) // BLOCK + 1):
@@ -241,7 +248,12 @@ def _lognormal_cells(sigma: float) -> Floats:
 
 
 def _demand_draws(
-    model: DisruptionModel, weeks: int, seed: int, first: int, count: int
+    model: DisruptionModel,
+    weeks: int,
+    seed: int,
+    first: int,
+    count: int,
+    workspace: Workspace | None = None,
 ) -> DemandDraws:
     """Realised ÷ planned demand (week, region, product, scenario), lognormal with mean 1, as
     cells of its distribution."""
@@ -250,7 +262,7 @@ def _demand_draws(
     if not (model.stochastic and np.any(sigma > 0)):
         cells = np.zeros((weeks, r, k, count), dtype=np.uint16)
         return DemandDraws(cells, np.ones(1, np.float32), np.zeros((r, k), dtype=np.int64))
-    cells = _raw(seed, first, count, _DEMAND, (weeks, r, k), np.uint16)
+    cells = _raw(seed, first, count, _DEMAND, (weeks, r, k), np.uint16, workspace)
     levels, group = np.unique(sigma, return_inverse=True)
     table = np.concatenate([_lognormal_cells(float(s)) for s in levels]).astype(np.float32)
     offset = group.reshape(r, k).astype(np.int64) * DEMAND_CELLS
@@ -263,8 +275,19 @@ def _thresholds(p: Floats) -> NDArray[np.uint64]:
     return below
 
 
-def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int) -> Disruptions:
-    """Disruptions of scenarios `first` … `first + count − 1` over `weeks` weeks."""
+def sample(
+    model: DisruptionModel,
+    weeks: int,
+    seed: int,
+    first: int,
+    count: int,
+    *,
+    workspace: Workspace | None = None,
+) -> Disruptions:
+    """Disruptions of scenarios `first` … `first + count − 1` over `weeks` weeks.
+
+    Given a `workspace`, the arrays are its own and the next call with it overwrites them.
+    """
     from nafolo.fuel.simulation.kernel import disruption_weeks
 
     if count < 1 or first < 0:
@@ -273,15 +296,15 @@ def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int
     n_h = len(model.shock_on_p)
     stationary = model.start_stationary
     if model.stochastic:
-        corridor_u = _raw(seed, first, count, _CORRIDOR, (weeks, n_c), np.uint32)
-        attack_u = _raw(seed, first, count, _ATTACK, (weeks, n_c), np.uint32)
+        corridor_u = _raw(seed, first, count, _CORRIDOR, (weeks, n_c), np.uint32, workspace)
+        attack_u = _raw(seed, first, count, _ATTACK, (weeks, n_c), np.uint32, workspace)
         shock_u = (
-            _raw(seed, first, count, _SHOCK, (weeks, n_h), np.uint32)
+            _raw(seed, first, count, _SHOCK, (weeks, n_h), np.uint32, workspace)
             if n_h
             else np.zeros((weeks, 0, count), np.uint32)
         )
         port_u = (
-            _raw(seed, first, count, _PORT, (weeks, n_p), np.uint32)
+            _raw(seed, first, count, _PORT, (weeks, n_p), np.uint32, workspace)
             if n_p
             else np.zeros((weeks, 0, count), np.uint32)
         )
@@ -296,9 +319,9 @@ def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int
     closures = model.closures
     closure_hits = np.array([c[0] for c in closures], dtype=bool).reshape(len(closures), n_c)
     closure_weeks = np.array([(c[1], c[2]) for c in closures], dtype=np.int64).reshape(-1, 2)
-    road_open = np.empty((weeks, n_c, count), dtype=bool)
-    port_open = np.empty((weeks, n_p, count), dtype=bool)
-    loss = np.empty((weeks, n_c, count))
+    road_open = empty(workspace, "road_open", (weeks, n_c, count), bool)
+    port_open = empty(workspace, "port_open", (weeks, n_p, count), bool)
+    loss = empty(workspace, "loss", (weeks, n_c, count), np.float64)
     disruption_weeks(
         corridor_u,
         attack_u,
@@ -329,5 +352,5 @@ def sample(model: DisruptionModel, weeks: int, seed: int, first: int, count: int
         road_open=np.moveaxis(road_open, -1, 0),
         port_open=np.moveaxis(port_open, -1, 0),
         loss_share=np.moveaxis(loss, -1, 0),
-        demand=_demand_draws(model, weeks, seed, first, count),
+        demand=_demand_draws(model, weeks, seed, first, count, workspace),
     )

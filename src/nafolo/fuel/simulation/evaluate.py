@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from nafolo.fuel.simulation.disruption import Disruptions
 from nafolo.fuel.simulation.system import SupplySystem
+from nafolo.fuel.simulation.workspace import Workspace, empty
 
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
@@ -164,8 +165,11 @@ def evaluate(
     *,
     stockout_share: float = STOCKOUT_SHARE,
     kernel: str = "compiled",
+    workspace: Workspace | None = None,
 ) -> Outcome:
     """Follow the plan in every scenario of `disruptions` (static policy with re-routing).
+
+    Given a `workspace`, the compiled kernel writes its outputs there (see `Workspace`).
 
     `kernel="compiled"` runs the numba week loop of kernel.py (groups of scenarios, one scenario
     per SIMD lane); `kernel="numpy"` the vectorised reference below. Both follow the same rules and
@@ -175,14 +179,17 @@ def evaluate(
     if disruptions.road_open.shape[1] != n_w:
         raise ValueError(f"disruptions cover {disruptions.road_open.shape[1]} weeks, plan {n_w}")
     if kernel == "compiled":
-        return _evaluate_compiled(system, disruptions, stockout_share)
+        return _evaluate_compiled(system, disruptions, stockout_share, workspace)
     if kernel == "numpy":
         return _evaluate_numpy(system, disruptions, stockout_share)
     raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
 
 
 def _evaluate_compiled(
-    system: SupplySystem, disruptions: Disruptions, stockout_share: float
+    system: SupplySystem,
+    disruptions: Disruptions,
+    stockout_share: float,
+    workspace: Workspace | None = None,
 ) -> Outcome:
     """`evaluate` by the compiled kernel: the network's index arrays in the numpy version's
     summation orders, the disruptions scenario-last, outputs written by the kernel."""
@@ -215,11 +222,12 @@ def _evaluate_compiled(
     cover_per_t = share[pair_region, pair_depot][None] * per_day[:, pair_region]
     no_demand = daily <= 0
 
-    shortage = np.empty((n_w, n_r, n_s))
-    stockout = np.empty((n_w, n_r, n_s), dtype=bool)
-    cover = np.empty((n_w, n_r, n_s))
-    demand_out = np.empty((n_w, n_r, n_s))
-    ledger = np.empty((7, n_s))
+    per_week = (n_w, n_r, n_s)
+    shortage = empty(workspace, "shortage", per_week, np.float64)
+    stockout = empty(workspace, "stockout", per_week, bool)
+    cover = empty(workspace, "cover", per_week, np.float64)
+    demand_out = empty(workspace, "demand", per_week, np.float64)
+    ledger = empty(workspace, "ledger", (7, n_s), np.float64)
     ints = np.int64
     draws = disruptions.demand
     if draws is not None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel, sample
 from nafolo.fuel.simulation.evaluate import Outcome, evaluate
 from nafolo.fuel.simulation.system import SupplySystem
+from nafolo.fuel.simulation.workspace import Workspace
 
 CHUNK = 8 * BLOCK
 """Scenarios evaluated at once by default (a multiple of the random-number block)."""
@@ -32,10 +35,16 @@ def check_conservation(outcome: Outcome) -> None:
 
 
 def evaluate_range(
-    system: SupplySystem, model: DisruptionModel, seed: int, first: int, count: int
+    system: SupplySystem,
+    model: DisruptionModel,
+    seed: int,
+    first: int,
+    count: int,
+    workspace: Workspace | None = None,
 ) -> Outcome:
-    """Scenarios first … first + count − 1, conservation checked."""
-    outcome = evaluate(system, sample(model, system.weeks, seed, first, count))
+    """Scenarios first … first + count − 1, conservation checked (in `workspace` if given)."""
+    disruptions = sample(model, system.weeks, seed, first, count, workspace=workspace)
+    outcome = evaluate(system, disruptions, workspace=workspace)
     check_conservation(outcome)
     return outcome
 
@@ -68,22 +77,21 @@ def simulate(
     """`scenarios` seeded scenarios of the static policy, evaluated `chunk` at a time in this
     process; `progress` is told how many scenarios each finished chunk held."""
     parts = []
+    workspace = Workspace()
     for first, count in chunks(scenarios, chunk):
-        parts.append(compact(evaluate_range(system, model, seed, first, count)))
+        parts.append(compact(evaluate_range(system, model, seed, first, count, workspace)))
         if progress is not None:
             progress(count)
     return concatenate(parts)
 
 
 def compact(outcome: Outcome) -> Outcome:
-    """The outcome with its (scenario, week, region) arrays in single precision, to keep many."""
-    return Outcome(
-        **{
-            f.name: (
-                getattr(outcome, f.name).astype(np.float32)
-                if getattr(outcome, f.name).ndim == 3 and getattr(outcome, f.name).dtype == float
-                else getattr(outcome, f.name)
-            )
-            for f in fields(Outcome)
-        }
-    )
+    """The outcome in arrays of its own, its (scenario, week, region) figures in single
+    precision, to keep many (and to outlive the workspace it may have been computed in)."""
+    return Outcome(**{f.name: _kept(getattr(outcome, f.name)) for f in fields(Outcome)})
+
+
+def _kept(values: NDArray[Any]) -> NDArray[Any]:
+    if values.ndim == 3 and values.dtype == float:
+        return values.astype(np.float32)
+    return values.copy()

@@ -15,6 +15,7 @@ import hashlib
 import mmap
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +37,7 @@ from nafolo.fuel.simulation.run import (
     evaluate_range,
 )
 from nafolo.fuel.simulation.system import SupplySystem
+from nafolo.fuel.simulation.workspace import Workspace
 
 ENGINES = ("serial", "local", "dask")
 CACHE_VERSION = "simulation-3"
@@ -96,20 +98,36 @@ def _values(obj: Any) -> Iterator[Any]:
             yield value
 
 
-def evaluate_job(job: Job, seed: int, first: int, count: int) -> Outcome:
-    """Scenarios first … first + count − 1 of a job, conservation checked, kept compact."""
+def evaluate_job(
+    job: Job, seed: int, first: int, count: int, workspace: Workspace | None = None
+) -> Outcome:
+    """Scenarios first … first + count − 1 of a job, conservation checked, kept compact (in
+    arrays of its own, whatever `workspace` it was computed in)."""
     if job.policy == "rolling":
-        disruptions = sample(job.model, job.system.weeks, seed, first, count)
+        disruptions = sample(job.model, job.system.weeks, seed, first, count, workspace=workspace)
         outcome = evaluate_rolling(job.system, job.model, disruptions, job.rolling)
         check_conservation(outcome)
     else:
-        outcome = evaluate_range(job.system, job.model, seed, first, count)
+        outcome = evaluate_range(job.system, job.model, seed, first, count, workspace)
     return compact(outcome)
 
 
-def _timed(job: Job, seed: int, first: int, count: int) -> tuple[Outcome, float]:
+_worker = threading.local()
+
+
+def _worker_workspace() -> Workspace:
+    """This thread's workspace: a pool or Dask worker evaluates chunk after chunk."""
+    workspace: Workspace | None = getattr(_worker, "workspace", None)
+    if workspace is None:
+        workspace = _worker.workspace = Workspace()
+    return workspace
+
+
+def _timed(
+    job: Job, seed: int, first: int, count: int, workspace: Workspace | None = None
+) -> tuple[Outcome, float]:
     started = time.perf_counter()
-    outcome = evaluate_job(job, seed, first, count)
+    outcome = evaluate_job(job, seed, first, count, workspace or _worker_workspace())
     return outcome, time.perf_counter() - started
 
 
@@ -178,7 +196,7 @@ def _timed_into(
     file, so nothing but the seconds goes back (pickling a 2,048-scenario chunk's 7.8 MB took
     longer than a third of its evaluation)."""
     started = time.perf_counter()
-    outcome = evaluate_job(job, seed, first, count)
+    outcome = evaluate_job(job, seed, first, count, _worker_workspace())
     buffer = _map(path, _size(job, scenarios))
     try:
         shared = _over(buffer, job, scenarios)
@@ -288,9 +306,10 @@ def sweep_grid(
             progress(tasks[t][2])
 
     if engine == "serial" or (engine == "local" and workers == 1):
+        workspace = Workspace()
         for t in todo:
             j, first, count = tasks[t]
-            finished(t, _timed(jobs[j], seed, first, count))
+            finished(t, _timed(jobs[j], seed, first, count, workspace))
     elif engine == "local":
         return _run_local(jobs, scenarios, seed, tasks, done, workers, finished)
     else:

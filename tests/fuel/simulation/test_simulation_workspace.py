@@ -1,0 +1,68 @@
+"""Chunks evaluated in one workspace: same figures as fresh arrays, kept results untouched."""
+
+from dataclasses import fields
+from datetime import date
+
+import numpy as np
+import pytest
+
+from nafolo.fuel.network.io import load_network
+from nafolo.fuel.planning import plan, prepare
+from nafolo.fuel.simulation.disruption import DisruptionModel, sample
+from nafolo.fuel.simulation.evaluate import Outcome, evaluate
+from nafolo.fuel.simulation.parameters import load_disruption
+from nafolo.fuel.simulation.run import compact, evaluate_range, simulate
+from nafolo.fuel.simulation.system import SupplySystem, system_from_plan
+from nafolo.fuel.simulation.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def mali_six_weeks() -> tuple[SupplySystem, DisruptionModel]:
+    network = load_network()
+    start = date(2026, 1, 5)
+    system = system_from_plan(prepare(network, 6, start), plan(network, 6, start))
+    return system, DisruptionModel.build(system, load_disruption(network))
+
+
+def assert_identical(got: Outcome, want: Outcome) -> None:
+    for f in fields(Outcome):
+        assert np.array_equal(getattr(got, f.name), getattr(want, f.name), equal_nan=True), f.name
+
+
+def test_an_array_is_handed_out_again_while_its_shape_and_type_hold() -> None:
+    workspace = Workspace()
+    first = workspace.empty("x", (3, 4), np.float64)
+    assert workspace.empty("x", (3, 4), np.float64) is first
+    assert workspace.empty("x", (3, 5), np.float64) is not first
+    assert workspace.empty("x", (3, 5), np.float32).dtype == np.float32
+
+
+def test_chunks_in_one_workspace_match_fresh_arrays(
+    mali_six_weeks: tuple[SupplySystem, DisruptionModel],
+) -> None:
+    system, model = mali_six_weeks
+    workspace = Workspace()
+    for first, count in ((0, 300), (300, 300), (600, 130)):
+        fresh = evaluate(system, sample(model, system.weeks, 4, first, count))
+        reused = sample(model, system.weeks, 4, first, count, workspace=workspace)
+        assert_identical(evaluate(system, reused, workspace=workspace), fresh)
+
+
+def test_a_compact_outcome_outlives_its_workspace(
+    mali_six_weeks: tuple[SupplySystem, DisruptionModel],
+) -> None:
+    system, model = mali_six_weeks
+    workspace = Workspace()
+    kept = compact(evaluate_range(system, model, 4, 0, 256, workspace))
+    before = compact(evaluate_range(system, model, 4, 0, 256))
+    evaluate_range(system, model, 9, 256, 256, workspace)  # overwrites the workspace
+    assert_identical(kept, before)
+
+
+def test_simulate_in_chunks_matches_one_chunk(
+    mali_six_weeks: tuple[SupplySystem, DisruptionModel],
+) -> None:
+    system, model = mali_six_weeks
+    assert_identical(
+        simulate(system, model, 700, 4, chunk=256), simulate(system, model, 700, 4, chunk=700)
+    )
