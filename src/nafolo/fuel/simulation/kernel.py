@@ -138,12 +138,14 @@ def _reroute(
                 move = _max(
                     _min(t_upto[a, i], p_upto[b, i]) - _max(t_from[a, i], p_from[b, i]), 0.0
                 )
-                moved_trucks[i] += move
-                share[i] = move / divisor[i]
-                out_share[i] += share[i]
+                share[i] = move
                 moving += 1 if move > 0.0 else 0
             if moving == 0:
                 continue  # no lane moves trucks from a to b
+            for i in range(g):
+                moved_trucks[i] += share[i]
+                share[i] = share[i] / divisor[i]
+                out_share[i] += share[i]
             for k in range(n_k):
                 for i in range(g):
                     sent[cb, k, i] += share[i] * held[ca, k, i]
