@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from simulation_support import small_system
 
+import nafolo.fuel.simulation.sweep as sweep_module
 from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel
 from nafolo.fuel.simulation.evaluate import Outcome
 from nafolo.fuel.simulation.parameters import CorridorDisruptionRow, DisruptionParameters
@@ -95,3 +96,44 @@ def test_chunks_must_be_whole_random_blocks() -> None:
     s, model = case()
     with pytest.raises(ValueError, match="multiple of"):
         sweep(s, model, 10, seed=1, chunk=BLOCK + 1)
+
+
+def test_this_process_and_the_pool_share_the_chunks_of_a_local_sweep(tmp_path: Path) -> None:
+    s, model = case()
+    reference = simulate(s, model, SCENARIOS, seed=8, chunk=BLOCK)
+    counted: list[int] = []
+    pooled = sweep(
+        s,
+        model,
+        SCENARIOS,
+        seed=8,
+        engine="local",
+        workers=3,
+        chunk=BLOCK,
+        cache=tmp_path,
+        progress=counted.append,
+    )
+    assert same(reference, pooled)
+    assert sorted(counted) == sorted([BLOCK, BLOCK, BLOCK, 17])
+    assert len(list(tmp_path.glob("*.npz"))) == 4
+
+
+def test_a_local_sweep_resumes_from_its_cached_chunks(tmp_path: Path) -> None:
+    s, model = case()
+    first = sweep(s, model, SCENARIOS, seed=8, engine="serial", chunk=BLOCK, cache=tmp_path)
+    sorted(tmp_path.glob("*.npz"))[1].unlink()
+    again = sweep(
+        s, model, SCENARIOS, seed=8, engine="local", workers=2, chunk=BLOCK, cache=tmp_path
+    )
+    assert same(first, again)
+
+
+def failing_chunk(*args: object) -> None:
+    raise RuntimeError("chunk failed in the pool")
+
+
+def test_a_chunk_failing_in_the_pool_fails_the_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    s, model = case()
+    monkeypatch.setattr(sweep_module, "_timed_into", failing_chunk)
+    with pytest.raises(RuntimeError, match="chunk failed in the pool"):
+        sweep(s, model, SCENARIOS, seed=8, engine="local", workers=2, chunk=BLOCK)

@@ -17,10 +17,12 @@ import os
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any
 
 import numpy as np
@@ -103,13 +105,17 @@ def evaluate_job(
 ) -> Outcome:
     """Scenarios first … first + count − 1 of a job, conservation checked, kept compact (in
     arrays of its own, whatever `workspace` it was computed in)."""
+    return compact(_checked(job, seed, first, count, workspace))
+
+
+def _checked(job: Job, seed: int, first: int, count: int, workspace: Workspace | None) -> Outcome:
+    """Scenarios first … first + count − 1 of a job, conservation checked, in `workspace`."""
     if job.policy == "rolling":
         disruptions = sample(job.model, job.system.weeks, seed, first, count, workspace=workspace)
         outcome = evaluate_rolling(job.system, job.model, disruptions, job.rolling)
         check_conservation(outcome)
-    else:
-        outcome = evaluate_range(job.system, job.model, seed, first, count, workspace)
-    return compact(outcome)
+        return outcome
+    return evaluate_range(job.system, job.model, seed, first, count, workspace)
 
 
 _worker = threading.local()
@@ -194,18 +200,30 @@ def _timed_into(
 ) -> tuple[None, float]:
     """Evaluate a chunk in a pool worker and write it in place into the job's shared outcome
     file, so nothing but the seconds goes back (pickling a 2,048-scenario chunk's 7.8 MB took
-    longer than a third of its evaluation)."""
+    longer than a third of its evaluation); straight from the worker's workspace, the file's
+    single-precision arrays taking the place of `compact`."""
     started = time.perf_counter()
-    outcome = evaluate_job(job, seed, first, count, _worker_workspace())
+    outcome = _checked(job, seed, first, count, _worker_workspace())
     buffer = _map(path, _size(job, scenarios))
     try:
-        shared = _over(buffer, job, scenarios)
-        for f in fields(Outcome):
-            getattr(shared, f.name)[first : first + count] = getattr(outcome, f.name)
-        del shared
+        _write_chunk(_over(buffer, job, scenarios), first, outcome)
     finally:
         buffer.close()
     return None, time.perf_counter() - started
+
+
+def _write_chunk(shared: Outcome, first: int, chunk: Outcome) -> None:
+    """`chunk` into scenarios first… of `shared`, in its compact types (converted as copied)."""
+    count = chunk.scenarios
+    for f in fields(Outcome):
+        getattr(shared, f.name)[first : first + count] = getattr(chunk, f.name)
+
+
+def _chunk_of(outcome: Outcome, first: int, count: int) -> Outcome:
+    """Scenarios first … first + count − 1 of `outcome`, as views."""
+    return Outcome(
+        **{f.name: getattr(outcome, f.name)[first : first + count] for f in fields(Outcome)}
+    )
 
 
 def _save(path: Path, outcome: Outcome) -> None:
@@ -327,43 +345,79 @@ def _run_local(
     workers: int,
     finished: Callable[[int, tuple[Outcome, float]], None],
 ) -> list[Outcome]:
-    """The chunks not `done` on a local process pool. Each job's outcome lives in one file in
-    shared memory that the workers write their chunks into; chunks found in the cache are copied
-    in. The file is unlinked once the pool is done; the arrays stay mapped."""
+    """The chunks not `done` on `workers` processes: this one and a pool of `workers` − 1. Each
+    job's outcome lives in one file in shared memory that every process writes its chunks into;
+    chunks found in the cache are copied in. This process works from the first moment, taking
+    chunks from the end of the queue, while the pool (started meanwhile, ≈ 25 ms) is handed them
+    from the front one at a time, the next as one of its processes finishes (so that no process
+    waits at the end for chunks queued ahead in another). The file is unlinked once the pool is
+    done; the arrays stay mapped."""
     paths = [_shared_file(_size(job, scenarios)) for job in jobs]
     try:
         buffers = [_map(path, _size(job, scenarios)) for path, job in zip(paths, jobs, strict=True)]
         results = [_over(b, job, scenarios) for b, job in zip(buffers, jobs, strict=True)]
         for t, outcome in done.items():
+            j, first, _ = tasks[t]
+            _write_chunk(results[j], first, outcome)
+        pending = deque(t for t in range(len(tasks)) if t not in done)
+        remaining = len(pending)
+        completed: SimpleQueue[tuple[int, Future[tuple[None, float]]]] = SimpleQueue()
+        workspace = Workspace()
+
+        def finish(t: int, seconds: float) -> None:
             j, first, count = tasks[t]
-            for f in fields(Outcome):
-                getattr(results[j], f.name)[first : first + count] = getattr(outcome, f.name)
-        todo = [t for t in range(len(tasks)) if t not in done]
-        with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo)))) as pool:
-            futures = {
-                t: pool.submit(
-                    _timed_into,
-                    jobs[tasks[t][0]],
-                    seed,
-                    *tasks[t][1:],
-                    paths[tasks[t][0]],
-                    scenarios,
-                )
-                for t in todo
-            }
-            for t, future in futures.items():
-                j, first, count = tasks[t]
-                chunk = Outcome(
-                    **{
-                        f.name: getattr(results[j], f.name)[first : first + count]
-                        for f in fields(Outcome)
-                    }
-                )
-                finished(t, (chunk, future.result()[1]))
+            finished(t, (_chunk_of(results[j], first, count), seconds))
+
+        def submit_next(pool: ProcessPoolExecutor) -> None:
+            """Give the pool the chunk at the front of the queue as soon as it has a free
+            process (from the pool's own thread, when one of its chunks is done)."""
+            try:
+                t = pending.popleft()
+            except IndexError:
+                return
+            j, first, count = tasks[t]
+            future = pool.submit(_timed_into, jobs[j], seed, first, count, paths[j], scenarios)
+
+            def done_in_pool(future: Future[tuple[None, float]], t: int = t) -> None:
+                completed.put((t, future))
+                submit_next(pool)
+
+            future.add_done_callback(done_in_pool)
+
+        def collect(block: bool) -> int:
+            count = 0
+            while block or not completed.empty():
+                t, future = completed.get()
+                finish(t, future.result()[1])
+                count += 1
+                block = False
+            return count
+
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+            try:
+                for _ in range(min(workers - 1, len(pending) - 1)):
+                    submit_next(pool)
+                while True:  # this process is a worker too, from the first moment
+                    remaining -= collect(block=False)
+                    try:
+                        t = pending.pop()
+                    except IndexError:
+                        break
+                    j, first, count = tasks[t]
+                    started = time.perf_counter()
+                    chunk = _checked(jobs[j], seed, first, count, workspace)
+                    _write_chunk(results[j], first, chunk)
+                    finish(t, time.perf_counter() - started)
+                    remaining -= 1
+                while remaining:
+                    remaining -= collect(block=True)
+            except BaseException:
+                pending.clear()  # the pool takes nothing more; the chunks it runs end
+                raise
+        return results
     finally:
         for path in paths:
             path.unlink(missing_ok=True)
-    return results
 
 
 def _run_dask(
