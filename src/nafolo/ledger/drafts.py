@@ -7,7 +7,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import chain, compress, repeat
 
@@ -353,16 +353,7 @@ class Batch:
     @classmethod
     def of(cls, checked: Sequence[CheckedDraft]) -> Batch:
         """The columns of drafts already checked one by one."""
-        return cls(
-            *(
-                [getattr(draft, name) for draft in checked]
-                for name in (
-                    "commodity", "quantity", "from_account", "to_account", "kind",
-                    "effective_at", "effective_moment", "actor", "document_ref",
-                    "idempotency_key", "attributes_json", "corrects",
-                )
-            )
-        )  # fmt: skip
+        return cls(*map(list, zip(*map(_CHECKED_COLUMNS, checked), strict=True)))
 
     def drafts(self) -> list[CheckedDraft]:
         """One `CheckedDraft` per row (row = position in the batch)."""
@@ -379,6 +370,10 @@ class Batch:
         ]  # fmt: skip
 
 
+_CHECKED_COLUMNS = operator.attrgetter(
+    "commodity", "quantity", "from_account", "to_account", "kind", "effective_at",
+    "effective_moment", "actor", "document_ref", "idempotency_key", "attributes_json", "corrects",
+)  # fmt: skip
 _DRAFT_COLUMNS = operator.attrgetter(
     "commodity", "quantity", "from_account", "to_account", "kind", "effective_at", "actor",
     "document_ref", "idempotency_key", "attributes",
@@ -391,18 +386,21 @@ _TZINFO = operator.attrgetter("tzinfo")
 _YEAR = operator.attrgetter("year")
 
 
-def _attributes_encoder() -> Callable[[dict[str, object], int], Sequence[str]] | None:
-    """The C JSON encoder of `attributes_json`, turning Decimals into their string as it goes.
+def _attributes_encoder() -> Callable[[list[dict[str, object]], int], Sequence[str]] | None:
+    """The C JSON encoder of `attributes_json`, turning Decimals into their string as it goes,
+    with U+001E between items, for a list of flat dicts encoded in one call.
 
     `json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=True)` runs this
     very encoder; a Decimal is not JSON, so the encoder asks `default`, `Decimal.__str__`,
     and writes the string it returns, which is what `plain_attributes` would have put there.
+    ASCII output escapes every control character, so a raw U+001E is always a separator:
+    followed by '"' (a key) inside a dict, by '{' between the dicts of the list.
     """
     make_encoder = getattr(json.encoder, "c_make_encoder", None)
     if make_encoder is None:
         return None
-    encoder: Callable[[dict[str, object], int], Sequence[str]] = make_encoder(
-        None, Decimal.__str__, json.encoder.encode_basestring_ascii, None, ":", ",", True,
+    encoder: Callable[[list[dict[str, object]], int], Sequence[str]] = make_encoder(
+        None, Decimal.__str__, json.encoder.encode_basestring_ascii, None, ":", "\x1e", True,
         False, True,
     )  # fmt: skip
     return encoder
@@ -473,7 +471,10 @@ def check_batch(drafts: Sequence[EntryDraft]) -> Batch | None:
     if not well_formed:
         return None
     zones = set(map(_TZINFO, effective))
-    if None in zones or min(map(_YEAR, effective)) < 1970 or max(map(_YEAR, effective)) > 9998:
+    if zones == {UTC}:  # one zone: the earliest and latest moments have the extreme years
+        if min(effective).year < 1970 or max(effective).year > 9998:
+            return None
+    elif None in zones or min(map(_YEAR, effective)) < 1970 or max(map(_YEAR, effective)) > 9998:
         return None
     keys = [k for k in key if k is not None]
     if len(set(keys)) != len(keys):
@@ -500,16 +501,44 @@ def check_batch(drafts: Sequence[EntryDraft]) -> Batch | None:
     )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAYS = operator.attrgetter("days")
+_SECONDS = operator.attrgetter("seconds")
+_MICROSECONDS = operator.attrgetter("microseconds")
+_CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}:" for minute in range(24 * 60)]
+"""'HH:MM:' of each minute of the day."""
+_SECOND = [f"{second:02d}." for second in range(60)]
+_dates: dict[int, str] = {}
+"""'YYYY-MM-DDT' of the days (since 1970-01-01) met so far."""
+
+
 def _utc_texts(moments: Sequence[datetime]) -> list[str]:
-    """`format_timestamp` of each aware UTC `datetime` (not a subclass), from `isoformat()`:
-    'YYYY-MM-DDTHH:MM:SS+00:00', or 'YYYY-MM-DDTHH:MM:SS.ffffff+00:00' with microseconds."""
-    texts = list(map(datetime.isoformat, moments))
-    lengths = set(map(len, texts))
-    if lengths == {25}:
-        return list(map("%.19s.000000Z".__mod__, texts))
-    if lengths == {32}:
-        return list(map("%.26sZ".__mod__, texts))
-    return [t[:26] + "Z" if len(t) == 32 else t[:19] + ".000000Z" for t in texts]
+    """`format_timestamp` of each aware UTC `datetime` (not a subclass), put together from its
+    distance to 1970-01-01: day (texts cached), minute and second of the day (tables).
+
+    `datetime.isoformat` costs about a microsecond a call; this, a third of that.
+    """
+    global _dates
+    deltas = list(map(operator.sub, moments, repeat(_EPOCH)))
+    days = list(map(_DAYS, deltas))
+    dates = _dates  # another thread may start a new cache; this one keeps every day it needs
+    missing = set(days).difference(dates)
+    if missing:
+        if len(dates) + len(missing) > 4096:
+            dates = _dates = {}
+            missing = set(days)
+        for day in missing:
+            dates[day] = (_EPOCH + timedelta(days=day)).date().isoformat() + "T"
+    seconds = list(map(_SECONDS, deltas))
+    fields = [
+        map(dates.__getitem__, days),
+        map(_CLOCK.__getitem__, map(operator.floordiv, seconds, repeat(60))),
+        map(_SECOND.__getitem__, map(operator.mod, seconds, repeat(60))),
+    ]
+    micro = list(map(_MICROSECONDS, deltas))
+    if not any(micro):
+        return list(map("%s%s%s000000Z".__mod__, zip(*fields, strict=True)))
+    return list(map("%s%s%s%06dZ".__mod__, zip(*fields, micro, strict=True)))
 
 
 def _attributes_json(attributes: Sequence[object]) -> list[str] | None:
@@ -527,4 +556,5 @@ def _attributes_json(attributes: Sequence[object]) -> list[str] | None:
     decimals = compress(values, map(operator.is_, types, repeat(Decimal)))
     if not all(map(Decimal.is_finite, decimals)):  # type: ignore[arg-type]
         return None
-    return list(map("".join, map(_encode_attributes, mappings, repeat(0))))
+    encoded = "".join(_encode_attributes(list(mappings), 0))
+    return encoded[1:-1].replace('\x1e"', ',"').split("\x1e")

@@ -8,7 +8,6 @@ import json
 import operator
 import os
 import uuid
-from binascii import hexlify
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -35,6 +34,7 @@ from nafolo.ledger.drafts import (
     CORRECTION_KIND,
     Batch,
     CheckedDraft,
+    _utc_text,
     check_batch,
     check_drafts,
     quantity_minor,
@@ -86,6 +86,8 @@ _COMPARED_FIELDS = (
 )
 _LOOKUP_CHUNK = 500
 _MINOR_LIMIT = 2**63
+_CHECK_COLUMNS_FROM = 4
+"""Batches of at least this many drafts are checked column by column (`check_batch`)."""
 _COPY_FROM = 16
 """Batches of at least this many entries go into PostgreSQL with COPY rather than INSERT."""
 _COMMODITY_OF = operator.attrgetter("commodity")
@@ -217,38 +219,54 @@ class Ledger:
         """
         if not isinstance(drafts, list | tuple):
             drafts = list(drafts)  # read once: the column check and the full check both read it
-        batch = check_batch(drafts)
-        prepared = None if batch is None else self._prepared(batch)
-        if batch is None or prepared is None:
-            checked, problems = check_drafts(drafts)
-            if problems:
-                raise EntriesRefusedError(problems)
+        count = len(drafts)
+        checked: list[CheckedDraft] | None = None
+        batch: Batch | None = None
+        write: Callable[[Any, ChainHead], Sequence[Entry]] | None = None
+        keyless = False
+        if count < _CHECK_COLUMNS_FROM:  # a few drafts: checked one by one at less cost
+            checked = _checked_or_refused(drafts)
             if not checked:
                 return []
+            keyless = all(c.idempotency_key is None for c in checked)
+            if count == 1:
+                write = self._single_writer(checked[0])
+            else:
+                batch = Batch.of(checked)
+                write = self._batch_writer(batch)
+        else:
+            batch = check_batch(drafts)
+            if batch is not None:
+                keyless = batch.idempotency_key.count(None) == count
+                write = self._batch_writer(batch)
+            if write is None:
+                checked = _checked_or_refused(drafts)
         # Optimistic first: fresh keys are the rule, and the unique index refuses a recorded
         # one; on PostgreSQL a small batch chains onto the last head this ledger wrote, and the
         # seq primary key and a conditional head update refuse it if another writer moved the
         # head. Either refusal rolls the attempt back, and the batch is redone under the head
         # lock, looking the keys up first.
-        count = len(drafts)
         hint = self._head_hint if self._postgres and count < _COPY_FROM else None
-        if batch is not None and prepared is not None:
-            if hint is None and batch.idempotency_key.count(None) == count:
+        if write is not None:
+            if hint is None and keyless:
                 with self._write_driver() as dbapi:
-                    return self._write_batch(dbapi, self._lock_head(dbapi), batch, *prepared)
+                    return write(dbapi, self._lock_head(dbapi))
             try:
                 with self._write_driver() as dbapi:
-                    head = hint or self._lock_head(dbapi)
-                    return self._write_batch(dbapi, head, batch, *prepared)
+                    return write(dbapi, hint or self._lock_head(dbapi))
             except self._retryable:
                 pass
-            checked = batch.drafts()
-        elif hint is not None or any(c.idempotency_key is not None for c in checked):
-            try:
-                with self._write_driver() as dbapi:
-                    return self._append_checked(dbapi, checked, look_up_keys=False, head=hint)
-            except self._retryable:
-                pass
+            if checked is None:
+                assert batch is not None
+                checked = batch.drafts()
+        else:
+            assert checked is not None
+            if hint is not None or any(c.idempotency_key is not None for c in checked):
+                try:
+                    with self._write_driver() as dbapi:
+                        return self._append_checked(dbapi, checked, look_up_keys=False, head=hint)
+                except self._retryable:
+                    pass
         with self._write_driver() as dbapi:
             return self._append_checked(dbapi, checked)
 
@@ -367,6 +385,42 @@ class Ledger:
             results[draft.row] = entry
         return [results[draft.row] for draft in checked]
 
+    def _batch_writer(self, batch: Batch) -> Callable[[Any, ChainHead], AppendedEntries] | None:
+        """What writes `batch` onto a head (`_write_batch`), or None if `_prepared` refuses it."""
+        prepared = self._prepared(batch)
+        if prepared is None:
+            return None
+        minors, quantities = prepared
+        return functools.partial(
+            self._write_batch, batch=batch, minors=minors, quantities=quantities
+        )
+
+    def _single_writer(
+        self, draft: CheckedDraft
+    ) -> Callable[[Any, ChainHead], AppendedEntries] | None:
+        """What writes one draft onto a head (`_write_single`), for a draft `_prepared` would
+        take (references cached, accounts of the commodity's domain, quantity exact)."""
+        commodity = self._commodities.get(draft.commodity)
+        source = self._accounts.get(draft.from_account)
+        target = self._accounts.get(draft.to_account)
+        if commodity is None or source is None or target is None:
+            return None
+        if source.domain != commodity.domain or target.domain != commodity.domain:
+            return None
+        exact = _exact_quantities([draft.quantity], commodity.scale)
+        if exact is None:
+            scaled = draft.quantity.scaleb(commodity.scale)
+            minor = int(scaled)
+            if minor != scaled or minor >= _MINOR_LIMIT:
+                return None
+            unit, pattern = _quantity_format(commodity.scale)
+            quantity = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
+        else:
+            minor, quantity = exact[0][0], exact[1][0]
+        return functools.partial(
+            self._write_single, draft=draft, minor=minor, quantity=quantity, scale=commodity.scale
+        )
+
     def _prepared(self, batch: Batch) -> tuple[list[int], list[str]] | None:
         """Quantities in minor units and as canonical text, for a batch whose commodities
         and accounts are cached, of one scale, and whose accounts are of the commodity's
@@ -388,6 +442,9 @@ class Ledger:
         if len(scales) != 1:
             return None
         scale = scales.pop()
+        exact = _exact_quantities(batch.quantity, scale)
+        if exact is not None:
+            return exact
         scaled = list(map(Decimal.scaleb, batch.quantity, repeat(scale)))
         minors = list(map(int, scaled))
         if not all(map(Decimal.__eq__, scaled, minors)) or max(minors) >= _MINOR_LIMIT:
@@ -407,13 +464,14 @@ class Ledger:
     ) -> AppendedEntries:
         """Chain the batch onto `head`, write it, move the balances and the head.
 
-        Column by column: every canonical text but the previous hash comes from one format
-        string (`canonical.canonical_bytes` written out, the batch's `recorded_at` in it), the
-        batch's UUIDs from one draw of randomness; only the chaining itself (SHA-256 of the
-        text and the previous hash) is a loop. Entries are built when first read.
+        Column by column: every canonical text but the previous hash is its fields joined
+        (`canonical.canonical_bytes` written out, optional fields '' when absent, ending with
+        the separator before the previous hash), the batch's UUIDs from one draw of
+        randomness; only the chaining itself (SHA-256 of the text and the previous hash) is a
+        loop. Entries are built when first read.
         """
         recorded_moment = datetime.now(UTC)
-        recorded_at = format_timestamp(recorded_moment)
+        recorded_at = _utc_text(recorded_moment)
         count = len(minors)
         seqs = range(head.seq + 1, head.seq + 1 + count)
         entry_ids = _uuid4_texts(count)
@@ -421,25 +479,24 @@ class Ledger:
         absent = (
             repeat("")
             if corrects.count(None) == count
-            else ["" if c is None else c for c in corrects]
+            else ["" if c is None else str(c) for c in corrects]
         )
-        template = _CANONICAL.replace("<recorded_at>", recorded_at)
         texts = map(
-            template.__mod__,
+            SEPARATOR.join,
             zip(
-                seqs, entry_ids, batch.commodity, quantities, batch.from_account,
-                batch.to_account, batch.kind, batch.effective_at, batch.actor,
+                repeat(FORMAT), map(str, seqs), entry_ids, batch.commodity, quantities,
+                batch.from_account, batch.to_account, batch.kind, repeat(recorded_at),
+                batch.effective_at, batch.actor,
                 [d or "" for d in documents] if None in documents else documents,
                 [k or "" for k in keys] if None in keys else keys,
-                batch.attributes_json, absent, strict=False,
+                batch.attributes_json, absent, repeat(""),
             ),
         )  # fmt: skip
-        digests: list[bytes] = []
-        keep, sha256, previous = digests.append, hashlib.sha256, head.hash.encode()
-        for text in map(str.encode, texts):
-            previous = hexlify(sha256(text + previous).digest())
+        hashes: list[str] = []
+        keep, sha256, previous = hashes.append, hashlib.sha256, head.hash
+        for text in texts:
+            previous = sha256((text + previous).encode()).hexdigest()
             keep(previous)
-        hashes = list(map(bytes.decode, digests))
         rows = list(
             zip(
                 seqs, entry_ids, batch.commodity, minors, batch.from_account, batch.to_account,
@@ -460,6 +517,42 @@ class Ledger:
         self._head_hint = ChainHead(rows[-1][0], rows[-1][-1])
         scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
         return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
+
+    def _write_single(
+        self,
+        dbapi: Any,
+        head: ChainHead,
+        *,
+        draft: CheckedDraft,
+        minor: int,
+        quantity: str,
+        scale: int,
+    ) -> AppendedEntries:
+        """`_write_batch` for one draft, written out: the same row, text and hash, on a path
+        short enough to stay cheap when the interpreter's caches are cold (one entry per call).
+        """
+        recorded_moment = datetime.now(UTC)
+        recorded_at = _utc_text(recorded_moment)
+        seq = head.seq + 1
+        (entry_id,) = _uuid4_texts(1)
+        commodity, source, target = draft.commodity, draft.from_account, draft.to_account
+        document, key, corrects = draft.document_ref, draft.idempotency_key, draft.corrects
+        text = SEPARATOR.join(
+            (
+                FORMAT, str(seq), entry_id, commodity, quantity, source, target, draft.kind,
+                recorded_at, draft.effective_at, draft.actor, document or "", key or "",
+                draft.attributes_json, "" if corrects is None else str(corrects), head.hash,
+            )
+        )  # fmt: skip
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        row = (
+            seq, entry_id, commodity, minor, source, target, draft.kind, recorded_at,
+            draft.effective_at, draft.actor, document, key, draft.attributes_json, corrects,
+            head.hash, digest,
+        )  # fmt: skip
+        self._write_rows(dbapi, [row], {(source, commodity): -minor, (target, commodity): minor})
+        self._head_hint = ChainHead(seq, digest)
+        return AppendedEntries([row], [draft.effective_moment], recorded_moment, {commodity: scale})
 
     def _write_rows(
         self, dbapi: Any, rows: list[tuple[Any, ...]], deltas: dict[tuple[str, str], int]
@@ -882,6 +975,14 @@ class Ledger:
         )
 
 
+def _checked_or_refused(drafts: Sequence[EntryDraft]) -> list[CheckedDraft]:
+    """The drafts in stored form, checked one by one; refused naming every problem."""
+    checked, problems = check_drafts(drafts)
+    if problems:
+        raise EntriesRefusedError(problems)
+    return checked
+
+
 def _driver(connection: Connection) -> Any:
     """The driver's connection under a Core connection (same transaction)."""
     return connection.connection.driver_connection
@@ -901,22 +1002,48 @@ def _uuid4_hex(count: int) -> str:
 
 def _uuid4_texts(count: int) -> list[str]:
     """`count` random (version 4) UUIDs in their 8-4-4-4-12 text form, from one draw."""
-    return [
-        f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-        for h in bytes.fromhex(_uuid4_hex(count)).hex(" ", -16).split()
-    ]
+    digits = _uuid4_hex(count)
+    if count < _UUID_COLUMNS_FROM:
+        return [
+            f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+            for h in map(digits.__getitem__, map(slice, range(0, 32 * count, 32), repeat(None)))
+        ]
+    hexadecimal = digits.encode()
+    texts = bytearray(b" " * (37 * count))
+    for column, source in enumerate(_UUID_LAYOUT):
+        texts[column::37] = b"-" * count if source < 0 else hexadecimal[source::32]
+    return texts.decode().split()
+
+
+_UUID_COLUMNS_FROM = 16
+"""From this many UUIDs, their texts are laid out column by column (one slice per character)."""
+_UUID_LAYOUT = [*range(8), -1, *range(8, 12), -1, *range(12, 16), -1, *range(16, 20), -1,
+                *range(20, 32)]  # fmt: skip
+"""Where each character of a UUID's text comes from: a hex digit's position, or -1 for '-'."""
+
+
+def _exact_quantities(quantities: list[Decimal], scale: int) -> tuple[list[int], list[str]] | None:
+    """Minor units and canonical text of positive finite quantities written with exactly `scale`
+    decimals (the usual case), read off `str(quantity)`; None if any is written otherwise.
+
+    With exponent -scale and no 'E' (which a tiny one at scale 7-9 would get), a Decimal prints
+    as 'digits.scale-digits', no sign, no leading zero but the one before the point: the text
+    `_quantity_format` gives, and without the point, the minor units.
+    """
+    if not all(map(Decimal.same_quantum, quantities, repeat(Decimal(1).scaleb(-scale)))):
+        return None
+    texts = list(map(str, quantities))
+    if "E" in "".join(texts):
+        return None
+    minors = list(map(int, map(str.replace, texts, repeat("."), repeat(""))))
+    if max(minors) >= _MINOR_LIMIT:
+        return None
+    return minors, texts
 
 
 def _quantity_format(scale: int) -> tuple[int, str]:
     """(10^scale, the %-format of a `divmod(minor, 10^scale)`): `canonical.format_quantity`."""
     return 10**scale, f"%d.%0{scale}d" if scale else "%d"
-
-
-_CANONICAL = SEPARATOR.join(
-    [FORMAT, "%d", "%s", "%s", "%s", "%s", "%s", "%s", "<recorded_at>"] + ["%s"] * 6 + [""]
-)
-"""`canonical.canonical_bytes` as one format string: every field but the batch's recorded_at
-(put in the string) and the previous hash (appended); optional fields given as '' when absent."""
 
 
 def _balance_rows(deltas: dict[tuple[str, str], int], seq: int) -> list[tuple[str, str, int, int]]:
