@@ -30,6 +30,16 @@ def test_verify_passes_on_an_intact_ledger(ledger: Ledger, draft: Draft, store_u
     assert f"OK: 2 entries, head 2 {ledger.head().hash}" in result.output
 
 
+def test_verify_names_the_verifier_chosen(ledger: Ledger, draft: Draft, store_url: str) -> None:
+    ledger.append([draft()])
+    result = runner.invoke(app, ["ledger", "verify", "--db", store_url, "--verifier", "python"])
+    assert result.exit_code == 0, result.output
+    assert "entries/s, python verifier)" in result.output
+    result = runner.invoke(app, ["ledger", "verify", "--db", store_url, "--verifier", "fast"])
+    assert result.exit_code == 2
+    assert "--verifier" in result.output
+
+
 def test_verify_fails_naming_the_first_bad_entry(
     ledger: Ledger, draft: Draft, store_url: str, tamper: Tamper
 ) -> None:

@@ -12,15 +12,24 @@ from sqlalchemy.engine import Engine
 from nafolo.ledger import Ledger, chain
 
 
+@pytest.fixture(autouse=True, params=["python", "compiled"])
+def verifier(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with both verifiers (test_ledger_verify_compiled.py compares them)."""
+    if request.param == "compiled" and chain.compiled_verifier() is None:
+        pytest.skip("compiled verifier not built (nafolo.ledger._chaincheck)")
+    monkeypatch.setenv(chain.VERIFIER_ENV, request.param)
+    return str(request.param)
+
+
 @pytest.fixture
 def five(ledger: Ledger, draft: Draft) -> Ledger:
     ledger.append([draft(quantity=Decimal(n)) for n in range(1, 6)])
     return ledger
 
 
-def test_untouched_ledger_verifies(five: Ledger) -> None:
+def test_untouched_ledger_verifies(five: Ledger, verifier: str) -> None:
     report = five.verify()
-    assert report.ok
+    assert report.ok and report.verifier == verifier
     assert report.entries_checked == 5
     assert report.computed_head == report.recorded_head == five.head()
 

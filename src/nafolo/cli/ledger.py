@@ -36,15 +36,33 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 @ledger_app.command("verify")
-def verify_command(db: DbOption = None) -> None:
+def verify_command(
+    db: DbOption = None,
+    verifier: Annotated[
+        str | None,
+        typer.Option(
+            "--verifier",
+            help="auto (compiled when built, else Python), compiled or python "
+            "(default: NAFOLO_LEDGER_VERIFIER or auto).",
+        ),
+    ] = None,
+) -> None:
     """Recompute the chain and the balances; exit 1 naming the first bad entry."""
     from nafolo.ledger import Ledger
+    from nafolo.ledger.chain import CompiledVerifierError, verifier_choice
     from nafolo.store import create_engine
 
+    try:
+        choice = verifier_choice(verifier)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--verifier") from error
     engine = create_engine(db)
     try:
         with _progress("verifying") as progress:
-            report = Ledger(engine).verify(progress)
+            report = Ledger(engine).verify(progress, choice)
+    except CompiledVerifierError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
     finally:
         engine.dispose()
     head = report.recorded_head
@@ -56,7 +74,7 @@ def verify_command(db: DbOption = None) -> None:
         raise typer.Exit(1)
     typer.echo(
         f"OK: {report.entries_checked:,} entries, head {head.seq} {head.hash} "
-        f"({report.entries_per_second:,.0f} entries/s)"
+        f"({report.entries_per_second:,.0f} entries/s, {report.verifier} verifier)"
     )
 
 

@@ -811,12 +811,15 @@ class Ledger:
 
     # ---- audit ----------------------------------------------------------------------------
 
-    def verify(self, progress: Callable[[int, int], None] | None = None) -> VerificationReport:
+    def verify(
+        self, progress: Callable[[int, int], None] | None = None, verifier: str | None = None
+    ) -> VerificationReport:
         """Recompute the whole chain and the balances from one consistent snapshot.
 
-        `progress(done, total)` is called after each batch of entries.
+        `progress(done, total)` is called after each batch of entries. `verifier`: "compiled",
+        "python" or "auto"; None reads NAFOLO_LEDGER_VERIFIER (see `chain.verify`).
         """
-        return chain.verify(self.engine, progress)
+        return chain.verify(self.engine, progress, verifier)
 
     def export(
         self, out: Path | str | IO[str], progress: Callable[[int, int], None] | None = None

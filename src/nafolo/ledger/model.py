@@ -311,6 +311,8 @@ class VerificationReport:
     chain_problem: ChainProblem | None
     balance_problems: list[BalanceProblem]
     seconds: float
+    verifier: str = "python"
+    """Which verifier ran: "compiled" (the C extension) or "python" (the reference)."""
 
     @property
     def ok(self) -> bool:
