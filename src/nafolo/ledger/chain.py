@@ -270,17 +270,28 @@ def verify(
         recorded_head = _read_head(snapshot)
         scales = _read_scales(snapshot)
         checked, last, problem = _verify_entries(snapshot, scales, recorded_head, progress)
-        if problem is None:
-            problem = _head_problem(recorded_head, last)
         balance_problems = _verify_balances(snapshot, scales)
+    return _report(checked, recorded_head, last, problem, balance_problems, started, "python")
+
+
+def _report(
+    checked: int,
+    recorded_head: ChainHead,
+    last: ChainHead,
+    problem: ChainProblem | None,
+    balance_problems: list[BalanceProblem],
+    started: float,
+    verifier: str,
+) -> VerificationReport:
+    """The verification's report; the head record is checked when the chain itself held."""
     return VerificationReport(
         entries_checked=checked,
         recorded_head=recorded_head,
         computed_head=last,
-        chain_problem=problem,
+        chain_problem=problem if problem is not None else _head_problem(recorded_head, last),
         balance_problems=balance_problems,
         seconds=time.perf_counter() - started,
-        verifier="python",
+        verifier=verifier,
     )
 
 
@@ -325,17 +336,7 @@ def _verify_compiled(
     checked = outcome["checked"]
     last = ChainHead(checked, outcome["last_hash"])
     problem = _problem_of(outcome["problem"], last)
-    if problem is None:
-        problem = _head_problem(recorded_head, last)
-    return VerificationReport(
-        entries_checked=checked,
-        recorded_head=recorded_head,
-        computed_head=last,
-        chain_problem=problem,
-        balance_problems=balance_problems,
-        seconds=time.perf_counter() - started,
-        verifier="compiled",
-    )
+    return _report(checked, recorded_head, last, problem, balance_problems, started, "compiled")
 
 
 def _copy_entries(module: ModuleType, checker: Any, dbapi: Any, cursor: Any) -> None:
