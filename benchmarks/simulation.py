@@ -40,7 +40,7 @@ from nafolo.fuel.simulation import (
 )
 from nafolo.fuel.simulation.disruption import sample
 from nafolo.fuel.simulation.evaluate import evaluate
-from nafolo.fuel.simulation.run import check_conservation, chunks, compact
+from nafolo.fuel.simulation.run import CHUNK, check_conservation, chunks, compact
 from nafolo.fuel.simulation.sweep import sweep
 from nafolo.fuel.simulation.workspace import Workspace
 
@@ -51,7 +51,7 @@ START = date(2026, 1, 5)
 WEEKS = 26
 MEMORY_SCENARIOS = 100_000
 MEMORY_LIMIT_MIB = 1536.0
-CHUNK_SCENARIOS = 2048
+CHUNK_SCENARIOS = CHUNK  # the engines' default
 
 
 def mali() -> tuple[SupplySystem, DisruptionModel]:

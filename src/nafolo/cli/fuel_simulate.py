@@ -78,7 +78,7 @@ def simulate_command(
         None,
         "--chunk",
         min=1,
-        help="Scenarios evaluated at once (a multiple of 256); default 2048, 256 when rolling.",
+        help="Scenarios evaluated at once (a multiple of 256); default 512, 256 when rolling.",
     ),
     cache: Path | None = typer.Option(
         None, "--cache", help="Folder keeping finished chunks: a killed run resumes from it."
@@ -100,12 +100,13 @@ def simulate_command(
         raise typer.BadParameter(f"policy must be one of {', '.join(POLICIES)} or all")
     chosen = list(POLICIES) if policy == "all" else [policy]
     from nafolo.fuel.simulation.disruption import BLOCK
+    from nafolo.fuel.simulation.run import CHUNK
     from nafolo.fuel.simulation.sweep import ENGINES
 
     if engine not in ENGINES:
         raise typer.BadParameter(f"engine must be one of {', '.join(ENGINES)}")
     if chunk is None:
-        chunk = BLOCK if "rolling" in chosen else 8 * BLOCK
+        chunk = BLOCK if "rolling" in chosen else CHUNK
     if chunk % BLOCK:
         raise typer.BadParameter(f"--chunk must be a multiple of {BLOCK}")
     started = time.perf_counter()

@@ -14,8 +14,10 @@ from nafolo.fuel.simulation.evaluate import Outcome, evaluate
 from nafolo.fuel.simulation.system import SupplySystem
 from nafolo.fuel.simulation.workspace import Workspace
 
-CHUNK = 8 * BLOCK
-"""Scenarios evaluated at once by default (a multiple of the random-number block)."""
+CHUNK = 2 * BLOCK
+"""Scenarios evaluated at once by default (a multiple of the random-number block). A chunk's
+arrays then stay in the core's caches from sampling to evaluation: 512 ran 5–10 % faster on one
+core than 2,048 and 4,096 (slower still) on the Mali network, with the same pool throughput."""
 
 CONSERVATION_TOLERANCE_T = 1e-6
 """Tonnes a scenario may gain or lose by rounding, per tonne handled."""
