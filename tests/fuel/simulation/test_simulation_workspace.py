@@ -66,3 +66,18 @@ def test_simulate_in_chunks_matches_one_chunk(
     assert_identical(
         simulate(system, model, 700, 4, chunk=256), simulate(system, model, 700, 4, chunk=700)
     )
+
+
+def test_the_kernel_network_is_built_once_per_system() -> None:
+    workspace = Workspace()
+    built: list[object] = []
+
+    def build(source: object) -> int:
+        built.append(source)
+        return len(built)
+
+    first, second = object(), object()
+    assert workspace.derived("network", first, build) == 1
+    assert workspace.derived("network", first, build) == 1
+    assert workspace.derived("network", second, build) == 2
+    assert built == [first, second]

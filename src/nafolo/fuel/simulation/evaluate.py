@@ -185,19 +185,12 @@ def evaluate(
     raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
 
 
-def _evaluate_compiled(
-    system: SupplySystem,
-    disruptions: Disruptions,
-    stockout_share: float,
-    workspace: Workspace | None = None,
-) -> Outcome:
-    """`evaluate` by the compiled kernel: the network's index arrays in the numpy version's
-    summation orders, the disruptions scenario-last, outputs written by the kernel."""
-    from nafolo.fuel.simulation.kernel import static_policy
-
-    n_s, n_w = disruptions.scenarios, system.weeks
+def _kernel_network(system: SupplySystem) -> tuple[NDArray[Any], ...]:
+    """The kernel's network and plan arguments (`static_policy`'s from `corridor_port` to
+    `without_demand`): index arrays in the numpy version's summation orders, contiguous."""
     n_r = len(system.regions)
-    lead = np.maximum(system.lead_weeks, 1).astype(np.int64)
+    ints = np.int64
+    lead = np.maximum(system.lead_weeks, 1).astype(ints)
     arrival_order = np.lexsort((np.arange(len(lead)), system.corridor_depot, system.lead_weeks))
     first_order = np.argsort(system.corridor_depot, kind="stable")
     port_corridors: list[int] = []
@@ -221,31 +214,7 @@ def _evaluate_compiled(
     per_day = np.divide(1.0, daily, out=np.zeros_like(daily), where=daily > 0)
     cover_per_t = share[pair_region, pair_depot][None] * per_day[:, pair_region]
     no_demand = daily <= 0
-
-    per_week = (n_w, n_r, n_s)
-    shortage = empty(workspace, "shortage", per_week, np.float64)
-    stockout = empty(workspace, "stockout", per_week, bool)
-    cover = empty(workspace, "cover", per_week, np.float64)
-    demand_out = empty(workspace, "demand", per_week, np.float64)
-    ledger = empty(workspace, "ledger", (7, n_s), np.float64)
-    ints = np.int64
-    draws = disruptions.demand
-    if draws is not None:
-        factor = np.ones((1, 1, 1, 1))
-        cells, table, offset = draws.cells, draws.table, draws.offset
-    else:
-        factor = _scenario_last(disruptions.demand_factor, np.float64)
-        cells, table = np.zeros((1, 1, 1, 1), dtype=np.uint16), np.ones(1, np.float32)
-        offset = np.zeros((1, 1), dtype=ints)
-    static_policy(
-        _scenario_last(disruptions.road_open, bool),
-        _scenario_last(disruptions.port_open, bool),
-        _scenario_last(disruptions.loss_share, np.float64),
-        factor,
-        np.ascontiguousarray(cells, dtype=np.uint16),
-        np.ascontiguousarray(table, dtype=np.float32),
-        np.ascontiguousarray(offset, dtype=ints),
-        draws is not None,
+    return (
         np.ascontiguousarray(system.corridor_port, dtype=ints),
         np.ascontiguousarray(system.corridor_depot, dtype=ints),
         lead,
@@ -270,6 +239,51 @@ def _evaluate_compiled(
         np.ascontiguousarray(cover_per_t, dtype=np.float64),
         np.ascontiguousarray(no_demand),
         np.ascontiguousarray(no_demand.all(axis=2)),
+    )
+
+
+def _evaluate_compiled(
+    system: SupplySystem,
+    disruptions: Disruptions,
+    stockout_share: float,
+    workspace: Workspace | None = None,
+) -> Outcome:
+    """`evaluate` by the compiled kernel: the network's arrays (built once per system and
+    workspace), the disruptions scenario-last, outputs written by the kernel."""
+    from nafolo.fuel.simulation.kernel import static_policy
+
+    policy: Any = static_policy  # numba's dispatcher: its arguments are checked when compiled
+    n_s, n_w = disruptions.scenarios, system.weeks
+    n_r = len(system.regions)
+    if workspace is None:
+        network = _kernel_network(system)
+    else:
+        network = workspace.derived("kernel-network", system, _kernel_network)
+    per_week = (n_w, n_r, n_s)
+    shortage = empty(workspace, "shortage", per_week, np.float64)
+    stockout = empty(workspace, "stockout", per_week, bool)
+    cover = empty(workspace, "cover", per_week, np.float64)
+    demand_out = empty(workspace, "demand", per_week, np.float64)
+    ledger = empty(workspace, "ledger", (7, n_s), np.float64)
+    ints = np.int64
+    draws = disruptions.demand
+    if draws is not None:
+        factor = np.ones((1, 1, 1, 1))
+        cells, table, offset = draws.cells, draws.table, draws.offset
+    else:
+        factor = _scenario_last(disruptions.demand_factor, np.float64)
+        cells, table = np.zeros((1, 1, 1, 1), dtype=np.uint16), np.ones(1, np.float32)
+        offset = np.zeros((1, 1), dtype=ints)
+    policy(
+        _scenario_last(disruptions.road_open, bool),
+        _scenario_last(disruptions.port_open, bool),
+        _scenario_last(disruptions.loss_share, np.float64),
+        factor,
+        np.ascontiguousarray(cells, dtype=np.uint16),
+        np.ascontiguousarray(table, dtype=np.float32),
+        np.ascontiguousarray(offset, dtype=ints),
+        draws is not None,
+        *network,
         float(stockout_share),
         shortage,
         stockout,

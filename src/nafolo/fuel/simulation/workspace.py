@@ -8,10 +8,14 @@ was 10 % of a one-core run. A chunk loop that hands the same `Workspace` to ever
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
+
+S = TypeVar("S")
+T = TypeVar("T")
 
 
 class Workspace:
@@ -24,6 +28,7 @@ class Workspace:
 
     def __init__(self) -> None:
         self._arrays: dict[str, NDArray[Any]] = {}
+        self._derived: dict[str, tuple[object, Any]] = {}
 
     def empty(self, name: str, shape: tuple[int, ...], dtype: DTypeLike) -> NDArray[Any]:
         """An uninitialised array `name` of this shape and type, the previous one if it fits."""
@@ -32,6 +37,16 @@ class Workspace:
             kept = np.empty(shape, dtype=dtype)
             self._arrays[name] = kept
         return kept
+
+    def derived(self, name: str, source: S, build: Callable[[S], T]) -> T:
+        """`build(source)`, computed once while `source` is the same object (which the
+        workspace keeps meanwhile, so its identity stands; it must not change in place)."""
+        kept = self._derived.get(name)
+        if kept is None or kept[0] is not source:
+            kept = (source, build(source))
+            self._derived[name] = kept
+        value: T = kept[1]
+        return value
 
 
 def empty(
