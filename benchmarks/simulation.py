@@ -40,7 +40,13 @@ from nafolo.fuel.simulation import (
 )
 from nafolo.fuel.simulation.disruption import sample
 from nafolo.fuel.simulation.evaluate import evaluate
-from nafolo.fuel.simulation.run import CHUNK, check_conservation, chunks, compact
+from nafolo.fuel.simulation.run import (
+    CHUNK,
+    check_conservation,
+    compact_outcome,
+    pieces,
+    write_compact,
+)
 from nafolo.fuel.simulation.sweep import sweep
 from nafolo.fuel.simulation.workspace import Workspace
 
@@ -76,18 +82,21 @@ def timed_sweep(
 def timed_serial(
     system: SupplySystem, model: DisruptionModel, scenarios: int, kernel: str
 ) -> tuple[float, float]:
-    """(seconds in all, seconds sampling) of `scenarios` in chunks on one core with `kernel`: what
-    the serial engine does per chunk (sample, evaluate, conservation check, compaction), in one
-    workspace as the engine does."""
-    total = sampling = 0.0
+    """(seconds in all, seconds sampling) of `scenarios` on one core with `kernel`: what the
+    serial engine does (`run.simulate`, `run.evaluate_into`): the compact result allocated, then
+    piece after piece of PIECE scenarios sampled, evaluated, conservation-checked and written
+    into it, in one workspace."""
     workspace = Workspace()
-    for first, count in chunks(scenarios, CHUNK_SCENARIOS):
+    started = time.perf_counter()
+    result = compact_outcome(system, scenarios)
+    total, sampling = time.perf_counter() - started, 0.0
+    for first, count in pieces(0, scenarios):
         started = time.perf_counter()
         disruptions = sample(model, WEEKS, 1, first, count, workspace=workspace)
         sampled = time.perf_counter()
         outcome = evaluate(system, disruptions, kernel=kernel, workspace=workspace)
         check_conservation(outcome)
-        compact(outcome)
+        write_compact(result, first, outcome)
         total += time.perf_counter() - started
         sampling += sampled - started
     return total, sampling

@@ -78,7 +78,7 @@ def simulate_command(
         None,
         "--chunk",
         min=1,
-        help="Scenarios evaluated at once (a multiple of 256); default 512, 256 when rolling.",
+        help="Scenarios per chunk (a multiple of 256); default 2048, 256 when rolling.",
     ),
     cache: Path | None = typer.Option(
         None, "--cache", help="Folder keeping finished chunks: a killed run resumes from it."

@@ -11,7 +11,7 @@ from nafolo.fuel.planning import plan, prepare
 from nafolo.fuel.simulation.disruption import DisruptionModel, sample
 from nafolo.fuel.simulation.evaluate import Outcome, evaluate
 from nafolo.fuel.simulation.parameters import load_disruption
-from nafolo.fuel.simulation.run import compact, evaluate_range, simulate
+from nafolo.fuel.simulation.run import compact, evaluate_range, pieces, simulate
 from nafolo.fuel.simulation.system import SupplySystem, system_from_plan
 from nafolo.fuel.simulation.workspace import Workspace
 
@@ -81,3 +81,21 @@ def test_the_kernel_network_is_built_once_per_system() -> None:
     assert workspace.derived("network", first, build) == 1
     assert workspace.derived("network", second, build) == 2
     assert built == [first, second]
+
+
+def test_pieces_are_cut_at_the_random_number_blocks() -> None:
+    assert pieces(100, 600) == [(100, 156), (256, 256), (512, 188)]
+    assert pieces(256, 256) == [(256, 256)]
+    assert pieces(0, 10) == [(0, 10)]
+
+
+def test_a_whole_block_drawn_alone_matches_the_same_block_drawn_with_others(
+    mali_six_weeks: tuple[SupplySystem, DisruptionModel],
+) -> None:
+    system, model = mali_six_weeks
+    alone = sample(model, system.weeks, 4, 256, 256)
+    among = sample(model, system.weeks, 4, 0, 768)
+    assert np.array_equal(alone.loss_share, among.loss_share[256:512])
+    assert np.array_equal(alone.road_open, among.road_open[256:512])
+    assert np.array_equal(alone.port_open, among.port_open[256:512])
+    assert np.array_equal(alone.demand_factor, among.demand_factor[256:512])

@@ -215,9 +215,15 @@ def _raw(
 ) -> NDArray[Any]:
     """Random integers (*shape, scenario) for scenarios first…first+count−1, drawn block by block
     (a whole block from its own stream, then cut), so independent of how scenarios are chunked."""
-    out = empty(workspace, f"uniforms-{mechanism}", (*shape, count), dtype)
     items = int(np.prod(shape)) * BLOCK
     words = -(-items * np.dtype(dtype).itemsize // 8)
+    if count == BLOCK and first % BLOCK == 0:  # one whole block: its draws as they come
+        stream = np.random.PCG64(
+            np.random.SeedSequence(seed, spawn_key=(first // BLOCK, mechanism))
+        )
+        whole: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)
+        return whole
+    out = empty(workspace, f"uniforms-{mechanism}", (*shape, count), dtype)
     for block in range(first // BLOCK, (first + count - 1) // BLOCK + 1):
         stream = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, mechanism)))
         drawn: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)

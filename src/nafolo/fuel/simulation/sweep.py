@@ -34,9 +34,10 @@ from nafolo.fuel.simulation.run import (
     CHUNK,
     check_conservation,
     chunks,
-    compact,
+    compact_outcome,
     concatenate,
-    evaluate_range,
+    evaluate_into,
+    write_compact,
 )
 from nafolo.fuel.simulation.system import SupplySystem
 from nafolo.fuel.simulation.workspace import Workspace
@@ -105,17 +106,29 @@ def evaluate_job(
 ) -> Outcome:
     """Scenarios first … first + count − 1 of a job, conservation checked, kept compact (in
     arrays of its own, whatever `workspace` it was computed in)."""
-    return compact(_checked(job, seed, first, count, workspace))
+    result = compact_outcome(job.system, count)
+    _evaluate_into(job, seed, first, count, result, 0, workspace)
+    return result
 
 
-def _checked(job: Job, seed: int, first: int, count: int, workspace: Workspace | None) -> Outcome:
-    """Scenarios first … first + count − 1 of a job, conservation checked, in `workspace`."""
-    if job.policy == "rolling":
-        disruptions = sample(job.model, job.system.weeks, seed, first, count, workspace=workspace)
-        outcome = evaluate_rolling(job.system, job.model, disruptions, job.rolling)
-        check_conservation(outcome)
-        return outcome
-    return evaluate_range(job.system, job.model, seed, first, count, workspace)
+def _evaluate_into(
+    job: Job,
+    seed: int,
+    first: int,
+    count: int,
+    result: Outcome,
+    at: int,
+    workspace: Workspace | None,
+) -> None:
+    """Scenarios first … first + count − 1 of a job, conservation checked, written compact into
+    `result` from scenario `at` on (the static policy a piece at a time, `run.evaluate_into`)."""
+    if job.policy != "rolling":
+        evaluate_into(job.system, job.model, seed, first, count, result, at, workspace)
+        return
+    disruptions = sample(job.model, job.system.weeks, seed, first, count, workspace=workspace)
+    outcome = evaluate_rolling(job.system, job.model, disruptions, job.rolling)
+    check_conservation(outcome)
+    write_compact(result, at, outcome)
 
 
 _worker = threading.local()
@@ -203,20 +216,14 @@ def _timed_into(
     longer than a third of its evaluation); straight from the worker's workspace, the file's
     single-precision arrays taking the place of `compact`."""
     started = time.perf_counter()
-    outcome = _checked(job, seed, first, count, _worker_workspace())
     buffer = _map(path, _size(job, scenarios))
     try:
-        _write_chunk(_over(buffer, job, scenarios), first, outcome)
+        shared = _over(buffer, job, scenarios)
+        _evaluate_into(job, seed, first, count, shared, first, _worker_workspace())
+        del shared  # the mapping closes only once no array views it
     finally:
         buffer.close()
     return None, time.perf_counter() - started
-
-
-def _write_chunk(shared: Outcome, first: int, chunk: Outcome) -> None:
-    """`chunk` into scenarios first… of `shared`, in its compact types (converted as copied)."""
-    count = chunk.scenarios
-    for f in fields(Outcome):
-        getattr(shared, f.name)[first : first + count] = getattr(chunk, f.name)
 
 
 def _chunk_of(outcome: Outcome, first: int, count: int) -> Outcome:
@@ -358,7 +365,7 @@ def _run_local(
         results = [_over(b, job, scenarios) for b, job in zip(buffers, jobs, strict=True)]
         for t, outcome in done.items():
             j, first, _ = tasks[t]
-            _write_chunk(results[j], first, outcome)
+            write_compact(results[j], first, outcome)
         pending = deque(t for t in range(len(tasks)) if t not in done)
         remaining = len(pending)
         completed: SimpleQueue[tuple[int, Future[tuple[None, float]]]] = SimpleQueue()
@@ -405,8 +412,7 @@ def _run_local(
                         break
                     j, first, count = tasks[t]
                     started = time.perf_counter()
-                    chunk = _checked(jobs[j], seed, first, count, workspace)
-                    _write_chunk(results[j], first, chunk)
+                    _evaluate_into(jobs[j], seed, first, count, results[j], first, workspace)
                     finish(t, time.perf_counter() - started)
                     remaining -= 1
                 while remaining:
