@@ -11,7 +11,13 @@ from nafolo.fuel.planning import plan, prepare
 from nafolo.fuel.simulation.disruption import DisruptionModel, sample
 from nafolo.fuel.simulation.evaluate import Outcome, evaluate
 from nafolo.fuel.simulation.parameters import load_disruption
-from nafolo.fuel.simulation.run import compact, evaluate_range, pieces, simulate
+from nafolo.fuel.simulation.run import (
+    compact_outcome,
+    evaluate_range,
+    pieces,
+    simulate,
+    write_compact,
+)
 from nafolo.fuel.simulation.system import SupplySystem, system_from_plan
 from nafolo.fuel.simulation.workspace import Workspace
 
@@ -53,8 +59,9 @@ def test_a_compact_outcome_outlives_its_workspace(
 ) -> None:
     system, model = mali_six_weeks
     workspace = Workspace()
-    kept = compact(evaluate_range(system, model, 4, 0, 256, workspace))
-    before = compact(evaluate_range(system, model, 4, 0, 256))
+    kept, before = compact_outcome(system, 256), compact_outcome(system, 256)
+    write_compact(kept, 0, evaluate_range(system, model, 4, 0, 256, workspace))
+    write_compact(before, 0, evaluate_range(system, model, 4, 0, 256))
     evaluate_range(system, model, 9, 256, 256, workspace)  # overwrites the workspace
     assert_identical(kept, before)
 

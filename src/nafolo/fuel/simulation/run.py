@@ -8,7 +8,6 @@ from dataclasses import fields
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from nafolo.fuel.simulation.disruption import BLOCK, DisruptionModel, sample
 from nafolo.fuel.simulation.evaluate import Outcome, evaluate
@@ -138,15 +137,3 @@ def write_compact(result: Outcome, at: int, outcome: Outcome) -> None:
     count = outcome.scenarios
     for f in fields(Outcome):
         getattr(result, f.name)[at : at + count] = getattr(outcome, f.name)
-
-
-def compact(outcome: Outcome) -> Outcome:
-    """The outcome in arrays of its own, its (scenario, week, region) figures in single
-    precision, to keep many (and to outlive the workspace it may have been computed in)."""
-    return Outcome(**{f.name: _kept(getattr(outcome, f.name)) for f in fields(Outcome)})
-
-
-def _kept(values: NDArray[Any]) -> NDArray[Any]:
-    if values.ndim == 3 and values.dtype == float:
-        return values.astype(np.float32)
-    return values.copy(order="K")  # in its memory order: a transposing copy is 5× slower

@@ -23,7 +23,8 @@ class Workspace:
 
     Whatever `sample` or `evaluate` returns when given a workspace lives in it and is
     overwritten by the next call given the same workspace: copy what must outlive that
-    (`run.compact` does). A workspace serves one thread at a time.
+    (`run.write_compact` into a `run.compact_outcome` does). A workspace serves one thread at a
+    time.
     """
 
     def __init__(self) -> None:
