@@ -215,22 +215,26 @@ def _raw(
 ) -> NDArray[Any]:
     """Random integers (*shape, scenario) for scenarios first…first+count−1, drawn block by block
     (a whole block from its own stream, then cut), so independent of how scenarios are chunked."""
-    items = int(np.prod(shape)) * BLOCK
-    words = -(-items * np.dtype(dtype).itemsize // 8)
     if count == BLOCK and first % BLOCK == 0:  # one whole block: its draws as they come
-        stream = np.random.PCG64(
-            np.random.SeedSequence(seed, spawn_key=(first // BLOCK, mechanism))
-        )
-        whole: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)
-        return whole
+        return _block(seed, first // BLOCK, mechanism, shape, dtype)
     out = empty(workspace, f"uniforms-{mechanism}", (*shape, count), dtype)
     for block in range(first // BLOCK, (first + count - 1) // BLOCK + 1):
-        stream = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, mechanism)))
-        drawn: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)
+        drawn = _block(seed, block, mechanism, shape, dtype)
         lo = max(first, block * BLOCK)
         hi = min(first + count, (block + 1) * BLOCK)
         out[..., lo - first : hi - first] = drawn[..., lo - block * BLOCK : hi - block * BLOCK]
     return out
+
+
+def _block(
+    seed: int, block: int, mechanism: int, shape: tuple[int, ...], dtype: type
+) -> NDArray[Any]:
+    """The random integers (*shape, BLOCK) of one block, from the block's own stream."""
+    items = int(np.prod(shape)) * BLOCK
+    words = -(-items * np.dtype(dtype).itemsize // 8)
+    stream = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, mechanism)))
+    drawn: NDArray[Any] = stream.random_raw(words).view(dtype)[:items].reshape(*shape, BLOCK)
+    return drawn
 
 
 DEMAND_CELLS = 2**16
