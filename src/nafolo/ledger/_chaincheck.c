@@ -1,5 +1,7 @@
 /*
- * Compiled ledger-chain verifier: the hot loop of nafolo.ledger.chain.verify in C.
+ * Compiled ledger hot paths: the verifier (the loop of nafolo.ledger.chain.verify) and, at the
+ * end of this file, the append path on SQLite (`Writer`, `chain_hashes`, `utc_texts`,
+ * `attributes_texts`: nafolo.ledger.journal, canonical and drafts keep the Python reference).
  *
  * The canonical text of an entry (format `nafolo-ledger-v1`) is specified in docs/ledger.md and
  * implemented in src/nafolo/ledger/canonical.py: 16 fields joined by U+001F (the format name,
@@ -28,6 +30,7 @@
 #define _GNU_SOURCE
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
 
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
@@ -366,8 +369,15 @@ static size_t count_separators(const buffer *b) {
     return count;
 }
 
-static int hash_matches(const core *c, const field *stored) {
+static inline void hex_digest(const unsigned char *digest, char *out) {
     static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 15];
+    }
+}
+
+static int hash_matches(const core *c, const field *stored) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     char text[HASH_HEX];
     if (stored->ptr == NULL || stored->len != HASH_HEX) return 0;
@@ -375,10 +385,7 @@ static int hash_matches(const core *c, const field *stored) {
     SHA256_Init(&sha);
     SHA256_Update(&sha, c->canonical.data, c->canonical.len);
     SHA256_Final(digest, &sha);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        text[2 * i] = hex[digest[i] >> 4];
-        text[2 * i + 1] = hex[digest[i] & 15];
-    }
+    hex_digest(digest, text);
     return memcmp(text, stored->ptr, HASH_HEX) == 0 &&
            count_separators(&c->canonical) == SEPARATORS; /* a field holding U+001F */
 }
@@ -1069,10 +1076,673 @@ static PyTypeObject CheckerType = {
     .tp_methods = Checker_methods,
 };
 
+/* ---- chaining on append --------------------------------------------------------------------- */
+
+/* Chains `text` (an entry's canonical fields, each followed by the separator) onto the previous
+ * hash in `chained`, which becomes the entry's hash. */
+static int chain_text(buffer *text, char chained[HASH_HEX]) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    if (buffer_append(text, chained, HASH_HEX) < 0) return -1;
+    SHA256_CTX sha;
+    SHA256_Init(&sha);
+    SHA256_Update(&sha, text->data, text->len);
+    SHA256_Final(digest, &sha);
+    hex_digest(digest, chained);
+    return 0;
+}
+
+/* chain_hashes(fields, count, previous): the hashes of `count` new entries chained onto
+ * `previous`. `fields` holds every canonical field but the previous hash, in canonical order,
+ * each a str (the same in every entry) or a list or tuple of `count` str. Entry i's hash is the
+ * SHA-256 of its fields and the previous hash joined by U+001F, UTF-8, as in canonical.py. */
+static PyObject *chain_hashes(PyObject *module, PyObject *args) {
+    PyObject *fields, *previous;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "O!nU", &PyTuple_Type, &fields, &count, &previous)) return NULL;
+    Py_ssize_t width = PyTuple_GET_SIZE(fields);
+    if (count < 0 || width != SEPARATORS) {
+        PyErr_Format(PyExc_ValueError, "chain_hashes: %d fields and a count >= 0 expected",
+                     SEPARATORS);
+        return NULL;
+    }
+    PyObject **columns[SEPARATORS];
+    for (Py_ssize_t f = 0; f < width; f++) {
+        PyObject *column = PyTuple_GET_ITEM(fields, f);
+        if (PyUnicode_Check(column)) {
+            columns[f] = NULL;
+        } else if ((PyList_Check(column) || PyTuple_Check(column)) &&
+                   PySequence_Fast_GET_SIZE(column) == count) {
+            columns[f] = PySequence_Fast_ITEMS(column);
+        } else {
+            PyErr_Format(PyExc_TypeError,
+                         "chain_hashes: field %zd must be a str or a list of %zd str", f, count);
+            return NULL;
+        }
+    }
+    Py_ssize_t previous_len;
+    const char *previous_text = PyUnicode_AsUTF8AndSize(previous, &previous_len);
+    if (previous_text == NULL) return NULL;
+    if (previous_len != HASH_HEX) {
+        PyErr_SetString(PyExc_ValueError, "chain_hashes: the previous hash must be 64 hex digits");
+        return NULL;
+    }
+    char chained[HASH_HEX];
+    memcpy(chained, previous_text, HASH_HEX);
+    PyObject *hashes = PyList_New(count);
+    if (hashes == NULL) return NULL;
+    buffer text = {NULL, 0, 0};
+    for (Py_ssize_t i = 0; i < count; i++) {
+        text.len = 0;
+        for (Py_ssize_t f = 0; f < width; f++) {
+            PyObject *item = columns[f] ? columns[f][i] : PyTuple_GET_ITEM(fields, f);
+            if (!PyUnicode_Check(item)) {
+                PyErr_Format(PyExc_TypeError, "chain_hashes: field %zd of entry %zd is not a str",
+                             f, i);
+                goto fail;
+            }
+            Py_ssize_t len;
+            const char *utf8 = PyUnicode_AsUTF8AndSize(item, &len);
+            if (utf8 == NULL || buffer_append(&text, utf8, (size_t)len) < 0 ||
+                buffer_byte(&text, SEPARATOR) < 0)
+                goto fail_memory;
+        }
+        if (chain_text(&text, chained) < 0) goto fail_memory;
+        PyObject *hash = PyUnicode_New(HASH_HEX, 127);
+        if (hash == NULL) goto fail;
+        memcpy(PyUnicode_DATA(hash), chained, HASH_HEX);
+        PyList_SET_ITEM(hashes, i, hash);
+    }
+    free(text.data);
+    return hashes;
+fail_memory:
+    if (!PyErr_Occurred()) PyErr_NoMemory();
+fail:
+    free(text.data);
+    Py_DECREF(hashes);
+    return NULL;
+}
+
+/* ---- canonical texts of a batch: timestamps and attributes ----------------------------------- */
+
+/* utc_texts(moments): canonical.format_timestamp of each `datetime` (exactly that type) whose
+ * tzinfo is datetime.timezone.utc: 'YYYY-MM-DDTHH:MM:SS.ffffffZ'. */
+static PyObject *utc_texts(PyObject *module, PyObject *moments) {
+    if (!PyList_Check(moments)) {
+        PyErr_SetString(PyExc_TypeError, "utc_texts: a list of datetimes expected");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(moments);
+    PyObject *texts = PyList_New(count);
+    if (texts == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *moment = PyList_GET_ITEM(moments, i);
+        if (!PyDateTime_CheckExact(moment) || !_PyDateTime_HAS_TZINFO(moment) ||
+            PyDateTime_DATE_GET_TZINFO(moment) != PyDateTime_TimeZone_UTC) {
+            PyErr_Format(PyExc_ValueError, "utc_texts: item %zd is not a UTC datetime", i);
+            Py_DECREF(texts);
+            return NULL;
+        }
+        char out[27];
+        write_digits(out, (unsigned long long)PyDateTime_GET_YEAR(moment), 4);
+        out[4] = '-';
+        write_digits(out + 5, (unsigned long long)PyDateTime_GET_MONTH(moment), 2);
+        out[7] = '-';
+        write_digits(out + 8, (unsigned long long)PyDateTime_GET_DAY(moment), 2);
+        out[10] = 'T';
+        write_digits(out + 11, (unsigned long long)PyDateTime_DATE_GET_HOUR(moment), 2);
+        out[13] = ':';
+        write_digits(out + 14, (unsigned long long)PyDateTime_DATE_GET_MINUTE(moment), 2);
+        out[16] = ':';
+        write_digits(out + 17, (unsigned long long)PyDateTime_DATE_GET_SECOND(moment), 2);
+        out[19] = '.';
+        write_digits(out + 20, (unsigned long long)PyDateTime_DATE_GET_MICROSECOND(moment), 6);
+        out[26] = 'Z';
+        PyObject *text = PyUnicode_New(27, 127);
+        if (text == NULL) {
+            Py_DECREF(texts);
+            return NULL;
+        }
+        memcpy(PyUnicode_DATA(text), out, 27);
+        PyList_SET_ITEM(texts, i, text);
+    }
+    return texts;
+}
+
+/* A JSON string of `text` as json.dumps(..., ensure_ascii=True) writes it. */
+static int append_json_string(buffer *b, PyObject *text) {
+    static const char hex[] = "0123456789abcdef";
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (buffer_reserve(b, (size_t)len * 12 + 2) < 0) return -1;
+    char *out = b->data + b->len;
+    *out++ = '"';
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= ' ' && c <= '~' && c != '\\' && c != '"') {
+            *out++ = (char)c;
+            continue;
+        }
+        *out++ = '\\';
+        switch (c) {
+        case '\\': *out++ = '\\'; continue;
+        case '"': *out++ = '"'; continue;
+        case '\b': *out++ = 'b'; continue;
+        case '\f': *out++ = 'f'; continue;
+        case '\n': *out++ = 'n'; continue;
+        case '\r': *out++ = 'r'; continue;
+        case '\t': *out++ = 't'; continue;
+        }
+        if (c >= 0x10000) { /* a surrogate pair */
+            Py_UCS4 v = c - 0x10000;
+            Py_UCS4 high = 0xd800 | ((v >> 10) & 0x3ff);
+            *out++ = 'u';
+            for (int shift = 12; shift >= 0; shift -= 4) *out++ = hex[(high >> shift) & 15];
+            *out++ = '\\';
+            c = 0xdc00 | (v & 0x3ff);
+        }
+        *out++ = 'u';
+        for (int shift = 12; shift >= 0; shift -= 4) *out++ = hex[(c >> shift) & 15];
+    }
+    *out++ = '"';
+    b->len = (size_t)(out - b->data);
+    return 0;
+}
+
+/* 1 if a Decimal's text is a finite number (no 'NaN', 'sNaN', 'Infinity'). */
+static int finite_decimal_text(const char *text, Py_ssize_t len) {
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (text[i] == 'N' || text[i] == 'n' || text[i] == 'I') return 0;
+    return 1;
+}
+
+/* Appends the canonical JSON of one flat attributes dict; 0 when written, 1 when the dict is not
+ * flat exact scalars (the caller falls back), -1 on error. */
+static int append_attributes(buffer *b, PyObject *attributes, PyObject *decimal_type) {
+    enum { MAX_KEYS = 64 };
+    PyObject *keys[MAX_KEYS], *values[MAX_KEYS];
+    Py_ssize_t size = PyDict_GET_SIZE(attributes), n = 0, position = 0;
+    if (size > MAX_KEYS) return 1;
+    PyObject *key, *value;
+    while (PyDict_Next(attributes, &position, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) return 1;
+        Py_ssize_t at = n++;
+        while (at > 0) { /* insertion sort by code point, as sort_keys=True orders them */
+            int order = PyUnicode_Compare(keys[at - 1], key);
+            if (order == -1 && PyErr_Occurred()) return -1;
+            if (order <= 0) break;
+            keys[at] = keys[at - 1];
+            values[at] = values[at - 1];
+            at--;
+        }
+        keys[at] = key;
+        values[at] = value;
+    }
+    if (buffer_byte(b, '{') < 0) return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i && buffer_byte(b, ',') < 0) return -1;
+        if (append_json_string(b, keys[i]) < 0 || buffer_byte(b, ':') < 0) return -1;
+        PyObject *v = values[i];
+        if (v == Py_None) {
+            if (buffer_append(b, "null", 4) < 0) return -1;
+        } else if (v == Py_True) {
+            if (buffer_append(b, "true", 4) < 0) return -1;
+        } else if (v == Py_False) {
+            if (buffer_append(b, "false", 5) < 0) return -1;
+        } else if (PyUnicode_CheckExact(v)) {
+            if (append_json_string(b, v) < 0) return -1;
+        } else if (PyLong_CheckExact(v) || Py_IS_TYPE(v, (PyTypeObject *)decimal_type)) {
+            PyObject *text = PyObject_Str(v);
+            if (text == NULL) return -1;
+            Py_ssize_t len;
+            const char *digits = PyUnicode_AsUTF8AndSize(text, &len);
+            int decimal = !PyLong_CheckExact(v), failed = digits == NULL;
+            int odd = !failed && decimal && !finite_decimal_text(digits, len);
+            if (!failed && !odd)
+                failed = (decimal && buffer_byte(b, '"') < 0) ||
+                         buffer_append(b, digits, (size_t)len) < 0 ||
+                         (decimal && buffer_byte(b, '"') < 0);
+            Py_DECREF(text);
+            if (failed) return -1;
+            if (odd) return 1;
+        } else {
+            return 1;
+        }
+    }
+    return buffer_byte(b, '}');
+}
+
+/* attributes_texts(dicts, Decimal): canonical.attributes_json(plain_attributes(d)) of each
+ * dict (exactly dict) of str keys and str, int, bool, None or finite Decimal values (exact
+ * types); None as soon as one is anything else (the caller's general path decides). */
+static PyObject *attributes_texts(PyObject *module, PyObject *args) {
+    PyObject *dicts, *decimal_type;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &dicts, &PyType_Type, &decimal_type))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(dicts);
+    PyObject *texts = PyList_New(count);
+    if (texts == NULL) return NULL;
+    buffer b = {NULL, 0, 0};
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *attributes = PyList_GET_ITEM(dicts, i);
+        int outcome = 1;
+        b.len = 0;
+        if (PyDict_CheckExact(attributes)) outcome = append_attributes(&b, attributes, decimal_type);
+        if (outcome != 0) {
+            free(b.data);
+            Py_DECREF(texts);
+            if (outcome < 0) {
+                if (!PyErr_Occurred()) PyErr_NoMemory();
+                return NULL;
+            }
+            Py_RETURN_NONE;
+        }
+        PyObject *text = PyUnicode_New((Py_ssize_t)b.len, 127);
+        if (text == NULL) {
+            free(b.data);
+            Py_DECREF(texts);
+            return NULL;
+        }
+        memcpy(PyUnicode_DATA(text), b.data, b.len);
+        PyList_SET_ITEM(texts, i, text);
+    }
+    free(b.data);
+    return texts;
+}
+
+/* ---- compiled appends on SQLite ------------------------------------------------------------ */
+
+/* Writer(path): a write connection of its own on the SQLite store at `path`, configured as
+ * nafolo.store.engine configures the engine's (WAL, synchronous=FULL, foreign keys, busy
+ * timeout). `append(...)` writes one batch in one transaction, as journal.Ledger._write_batch
+ * does through Python: BEGIN IMMEDIATE, read the head, chain and insert every entry, add the
+ * batch's movements to the balances projection, move the head, COMMIT -- without the GIL. */
+
+static PyObject *WriteError;
+
+enum writer_text {
+    W_ENTRY_ID, W_COMMODITY, W_QUANTITY, W_FROM, W_TO, W_KIND, W_EFFECTIVE_AT, W_ACTOR,
+    W_DOCUMENT_REF, W_IDEMPOTENCY_KEY, W_ATTRIBUTES, W_TEXTS
+};
+
+typedef struct {
+    const char *ptr[W_TEXTS]; /* NULL: absent (document_ref, idempotency_key) */
+    Py_ssize_t len[W_TEXTS];
+    long long minor, corrects;
+    int has_corrects;
+} writer_row;
+
+typedef struct {
+    PyObject_HEAD
+    sqlite3 *db;
+    sqlite3_stmt *begin, *read_head, *insert, *upsert, *move_head, *commit, *rollback;
+} Writer;
+
+static const char *const WRITER_SQL[] = {
+    "BEGIN IMMEDIATE",
+    "SELECT seq, hash FROM ledger_head WHERE id = 1",
+    "INSERT INTO ledger_entries (seq, entry_id, commodity, quantity_minor, from_account, "
+    "to_account, kind, recorded_at, effective_at, actor, document_ref, idempotency_key, "
+    "attributes, corrects, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO ledger_balances (account, commodity, quantity_minor, last_seq) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (account, commodity) DO UPDATE SET "
+    "quantity_minor = ledger_balances.quantity_minor + excluded.quantity_minor, "
+    "last_seq = excluded.last_seq",
+    "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1",
+    "COMMIT",
+    "ROLLBACK",
+};
+
+static sqlite3_stmt **writer_statement(Writer *w, int i) {
+    sqlite3_stmt **all[] = {&w->begin,     &w->read_head, &w->insert,  &w->upsert,
+                            &w->move_head, &w->commit,    &w->rollback};
+    return all[i];
+}
+
+static void Writer_close_db(Writer *self) {
+    for (int i = 0; i < 7; i++) {
+        sqlite3_finalize(*writer_statement(self, i));
+        *writer_statement(self, i) = NULL;
+    }
+    if (self->db) sqlite3_close_v2(self->db);
+    self->db = NULL;
+}
+
+static int Writer_init(Writer *self, PyObject *args, PyObject *kwargs) {
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return -1;
+    Writer_close_db(self);
+    int rc = sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(self->db, 60000);
+        rc = sqlite3_exec(self->db,
+                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                          "PRAGMA foreign_keys = ON",
+                          NULL, NULL, NULL);
+    }
+    for (int i = 0; rc == SQLITE_OK && i < 7; i++)
+        rc = sqlite3_prepare_v3(self->db, WRITER_SQL[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                writer_statement(self, i), NULL);
+    if (rc != SQLITE_OK) {
+        PyErr_Format(WriteError, "cannot open %s for appends: %s", path,
+                     self->db ? sqlite3_errmsg(self->db) : sqlite3_errstr(rc));
+        Writer_close_db(self);
+        return -1;
+    }
+    return 0;
+}
+
+static void Writer_dealloc(Writer *self) {
+    Writer_close_db(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* One column of the batch: a list of `count` items. */
+static PyObject **writer_column(PyObject *column, Py_ssize_t count, const char *name) {
+    if (!PyList_Check(column) || PyList_GET_SIZE(column) != count) {
+        PyErr_Format(PyExc_TypeError, "Writer.append: %s must be a list of %zd items", name, count);
+        return NULL;
+    }
+    return PySequence_Fast_ITEMS(column);
+}
+
+static int writer_text(writer_row *row, int field, PyObject *value, int optional, Py_ssize_t i) {
+    if (optional && value == Py_None) {
+        row->ptr[field] = NULL;
+        row->len[field] = 0;
+        return 0;
+    }
+    if (!PyUnicode_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "Writer.append: field %d of entry %zd is not a str", field, i);
+        return -1;
+    }
+    row->ptr[field] = PyUnicode_AsUTF8AndSize(value, &row->len[field]);
+    return row->ptr[field] == NULL ? -1 : 0;
+}
+
+static int add_text(buffer *b, const char *ptr, Py_ssize_t len) {
+    return buffer_append(b, ptr ? ptr : "", ptr ? (size_t)len : 0) < 0 ||
+                   buffer_byte(b, SEPARATOR) < 0
+               ? -1
+               : 0;
+}
+
+static int bind_text(sqlite3_stmt *stmt, int column, const char *ptr, Py_ssize_t len) {
+    return ptr ? sqlite3_bind_text(stmt, column, ptr, (int)len, SQLITE_STATIC)
+               : sqlite3_bind_null(stmt, column);
+}
+
+static int step_done(sqlite3_stmt *stmt) {
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The transaction: everything from BEGIN IMMEDIATE to COMMIT, without the GIL. Returns an
+ * SQLite result code; on success `hashes` holds count x 64 hex digits and `head_*` the head the
+ * batch was chained onto. */
+static int writer_transaction(Writer *w, const writer_row *rows, Py_ssize_t count,
+                              const char *recorded_at, Py_ssize_t recorded_len, char *hashes,
+                              long long *head_seq, char head_hash[HASH_HEX], char why[256]) {
+    buffer text = {NULL, 0, 0};
+    balance_table moved = {NULL, 0, 0};
+    char seq_text[24];
+    int rc = step_done(w->begin);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(w->read_head);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(w->read_head, 1) == HASH_HEX) {
+        *head_seq = sqlite3_column_int64(w->read_head, 0);
+        memcpy(head_hash, sqlite3_column_text(w->read_head, 1), HASH_HEX);
+        rc = SQLITE_OK;
+    } else {
+        snprintf(why, 256, "the chain head row is missing or malformed");
+        rc = SQLITE_CORRUPT;
+    }
+    sqlite3_reset(w->read_head);
+    char chained[HASH_HEX];
+    memcpy(chained, head_hash, HASH_HEX);
+    for (Py_ssize_t i = 0; rc == SQLITE_OK && i < count; i++) {
+        const writer_row *r = &rows[i];
+        long long seq = *head_seq + 1 + i;
+        char corrects_text[24];
+        int seq_len = write_integer(seq_text, seq);
+        int corrects_len = r->has_corrects ? write_integer(corrects_text, r->corrects) : 0;
+        text.len = 0;
+        if (add_text(&text, FORMAT_NAME, (Py_ssize_t)strlen(FORMAT_NAME)) < 0 ||
+            add_text(&text, seq_text, seq_len) < 0 ||
+            add_text(&text, r->ptr[W_ENTRY_ID], r->len[W_ENTRY_ID]) < 0 ||
+            add_text(&text, r->ptr[W_COMMODITY], r->len[W_COMMODITY]) < 0 ||
+            add_text(&text, r->ptr[W_QUANTITY], r->len[W_QUANTITY]) < 0 ||
+            add_text(&text, r->ptr[W_FROM], r->len[W_FROM]) < 0 ||
+            add_text(&text, r->ptr[W_TO], r->len[W_TO]) < 0 ||
+            add_text(&text, r->ptr[W_KIND], r->len[W_KIND]) < 0 ||
+            add_text(&text, recorded_at, recorded_len) < 0 ||
+            add_text(&text, r->ptr[W_EFFECTIVE_AT], r->len[W_EFFECTIVE_AT]) < 0 ||
+            add_text(&text, r->ptr[W_ACTOR], r->len[W_ACTOR]) < 0 ||
+            add_text(&text, r->ptr[W_DOCUMENT_REF], r->len[W_DOCUMENT_REF]) < 0 ||
+            add_text(&text, r->ptr[W_IDEMPOTENCY_KEY], r->len[W_IDEMPOTENCY_KEY]) < 0 ||
+            add_text(&text, r->ptr[W_ATTRIBUTES], r->len[W_ATTRIBUTES]) < 0 ||
+            add_text(&text, r->has_corrects ? corrects_text : NULL, corrects_len) < 0 ||
+            chain_text(&text, chained) < 0 ||
+            balance_add(&moved, r->ptr[W_FROM], (size_t)r->len[W_FROM], r->ptr[W_COMMODITY],
+                        (size_t)r->len[W_COMMODITY], -(__int128)r->minor) < 0 ||
+            balance_add(&moved, r->ptr[W_TO], (size_t)r->len[W_TO], r->ptr[W_COMMODITY],
+                        (size_t)r->len[W_COMMODITY], (__int128)r->minor) < 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        char *hash = hashes + i * HASH_HEX;
+        memcpy(hash, chained, HASH_HEX);
+        sqlite3_stmt *st = w->insert;
+        sqlite3_bind_int64(st, 1, seq);
+        sqlite3_bind_text(st, 2, r->ptr[W_ENTRY_ID], (int)r->len[W_ENTRY_ID], SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->ptr[W_COMMODITY], (int)r->len[W_COMMODITY], SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, r->minor);
+        sqlite3_bind_text(st, 5, r->ptr[W_FROM], (int)r->len[W_FROM], SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->ptr[W_TO], (int)r->len[W_TO], SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, r->ptr[W_KIND], (int)r->len[W_KIND], SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, recorded_at, (int)recorded_len, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, r->ptr[W_EFFECTIVE_AT], (int)r->len[W_EFFECTIVE_AT],
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, r->ptr[W_ACTOR], (int)r->len[W_ACTOR], SQLITE_STATIC);
+        bind_text(st, 11, r->ptr[W_DOCUMENT_REF], r->len[W_DOCUMENT_REF]);
+        bind_text(st, 12, r->ptr[W_IDEMPOTENCY_KEY], r->len[W_IDEMPOTENCY_KEY]);
+        sqlite3_bind_text(st, 13, r->ptr[W_ATTRIBUTES], (int)r->len[W_ATTRIBUTES], SQLITE_STATIC);
+        if (r->has_corrects)
+            sqlite3_bind_int64(st, 14, r->corrects);
+        else
+            sqlite3_bind_null(st, 14);
+        sqlite3_bind_text(st, 15, i ? hash - HASH_HEX : head_hash, HASH_HEX, SQLITE_STATIC);
+        sqlite3_bind_text(st, 16, hash, HASH_HEX, SQLITE_STATIC);
+        rc = step_done(st);
+    }
+    long long last_seq = *head_seq + count;
+    for (size_t j = 0; rc == SQLITE_OK && j < moved.cap; j++) {
+        const balance_slot *b = &moved.slots[j];
+        if (b->key == NULL) continue;
+        if (b->sum > INT64_MAX || b->sum < INT64_MIN) {
+            snprintf(why, 256, "a balance movement is out of the 64-bit range");
+            rc = SQLITE_RANGE;
+            break;
+        }
+        sqlite3_bind_text(w->upsert, 1, b->key, (int)b->account_len, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert, 2, b->key + b->account_len, (int)(b->key_len - b->account_len),
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(w->upsert, 3, (long long)b->sum);
+        sqlite3_bind_int64(w->upsert, 4, last_seq);
+        rc = step_done(w->upsert);
+    }
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(w->move_head, 1, last_seq);
+        sqlite3_bind_text(w->move_head, 2, count ? hashes + (count - 1) * HASH_HEX : head_hash,
+                          HASH_HEX, SQLITE_STATIC);
+        rc = step_done(w->move_head);
+    }
+    if (rc == SQLITE_OK) rc = step_done(w->commit);
+    if (rc != SQLITE_OK) {
+        if (why[0] == 0) snprintf(why, 256, "%s", sqlite3_errmsg(w->db));
+        if (!sqlite3_get_autocommit(w->db)) step_done(w->rollback);
+    }
+    sqlite3_clear_bindings(w->insert);
+    free(text.data);
+    balance_free(&moved);
+    return rc;
+}
+
+/* append(entry_ids, commodity, quantities, minors, from_account, to_account, kind, recorded_at,
+ * effective_at, actor, document_ref, idempotency_key, attributes, corrects)
+ * -> (head_seq, head_hash, hashes): every argument a list of the batch's values but
+ * recorded_at (one str); quantities are the canonical texts, minors the stored integers. */
+static PyObject *Writer_append(Writer *self, PyObject *args) {
+    PyObject *lists[14];
+    if (!PyArg_UnpackTuple(args, "append", 14, 14, &lists[0], &lists[1], &lists[2], &lists[3],
+                           &lists[4], &lists[5], &lists[6], &lists[7], &lists[8], &lists[9],
+                           &lists[10], &lists[11], &lists[12], &lists[13]))
+        return NULL;
+    if (self->db == NULL) {
+        PyErr_SetString(WriteError, "the writer is closed");
+        return NULL;
+    }
+    static const char *names[] = {"entry_ids", "commodity", "quantities", "minors",
+                                  "from_account", "to_account", "kind", "recorded_at",
+                                  "effective_at", "actor", "document_ref", "idempotency_key",
+                                  "attributes", "corrects"};
+    if (!PyList_Check(lists[0])) {
+        PyErr_SetString(PyExc_TypeError, "Writer.append: entry_ids must be a list");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(lists[0]);
+    PyObject **columns[14];
+    for (int c = 0; c < 14; c++) {
+        if (c == 7) continue;
+        if ((columns[c] = writer_column(lists[c], count, names[c])) == NULL) return NULL;
+    }
+    Py_ssize_t recorded_len;
+    const char *recorded_at = PyUnicode_Check(lists[7])
+                                  ? PyUnicode_AsUTF8AndSize(lists[7], &recorded_len)
+                                  : NULL;
+    if (recorded_at == NULL) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "recorded_at must be a str");
+        return NULL;
+    }
+    static const int text_of[14] = {W_ENTRY_ID, W_COMMODITY, W_QUANTITY, -1, W_FROM, W_TO,
+                                    W_KIND, -1, W_EFFECTIVE_AT, W_ACTOR, W_DOCUMENT_REF,
+                                    W_IDEMPOTENCY_KEY, W_ATTRIBUTES, -1};
+    writer_row *rows = PyMem_Calloc((size_t)(count ? count : 1), sizeof(writer_row));
+    char *hashes = PyMem_Malloc((size_t)(count ? count : 1) * HASH_HEX);
+    if (rows == NULL || hashes == NULL) {
+        PyMem_Free(rows);
+        PyMem_Free(hashes);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        writer_row *r = &rows[i];
+        for (int c = 0; c < 14; c++) {
+            if (text_of[c] >= 0 &&
+                writer_text(r, text_of[c], columns[c][i], c == 10 || c == 11, i) < 0)
+                goto fail;
+        }
+        PyObject *minor = columns[3][i], *corrects = columns[13][i];
+        if (!PyLong_CheckExact(minor) || (r->minor = PyLong_AsLongLong(minor)) <= 0) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "Writer.append: minors[%zd] must be a positive int",
+                             i);
+            goto fail;
+        }
+        if (corrects != Py_None) {
+            if (!PyLong_CheckExact(corrects)) {
+                PyErr_Format(PyExc_TypeError, "Writer.append: corrects[%zd] must be an int", i);
+                goto fail;
+            }
+            r->corrects = PyLong_AsLongLong(corrects);
+            r->has_corrects = 1;
+            if (r->corrects == -1 && PyErr_Occurred()) goto fail;
+        }
+    }
+    long long head_seq = 0;
+    char head_hash[HASH_HEX];
+    char why[256] = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = writer_transaction(self, rows, count, recorded_at, recorded_len, hashes, &head_seq,
+                            head_hash, why);
+    Py_END_ALLOW_THREADS
+    if (rc != SQLITE_OK) {
+        PyObject *error = Py_BuildValue("(is)", rc, why[0] ? why : sqlite3_errstr(rc));
+        if (error) {
+            PyErr_SetObject(WriteError, error);
+            Py_DECREF(error);
+        }
+        goto fail;
+    }
+    PyObject *list = PyList_New(count);
+    if (list == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *hash = PyUnicode_New(HASH_HEX, 127);
+        if (hash == NULL) {
+            Py_DECREF(list);
+            goto fail;
+        }
+        memcpy(PyUnicode_DATA(hash), hashes + i * HASH_HEX, HASH_HEX);
+        PyList_SET_ITEM(list, i, hash);
+    }
+    PyMem_Free(rows);
+    PyMem_Free(hashes);
+    return Py_BuildValue("(Ls#N)", head_seq, head_hash, (Py_ssize_t)HASH_HEX, list);
+fail:
+    PyMem_Free(rows);
+    PyMem_Free(hashes);
+    return NULL;
+}
+
+static PyObject *Writer_close(Writer *self, PyObject *Py_UNUSED(ignored)) {
+    Writer_close_db(self);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Writer_abandon(Writer *self, PyObject *Py_UNUSED(ignored)) {
+    for (int i = 0; i < 7; i++) *writer_statement(self, i) = NULL;
+    self->db = NULL; /* a connection inherited across fork() is left alone, never closed */
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Writer_methods[] = {
+    {"append", (PyCFunction)Writer_append, METH_VARARGS,
+     "append(entry_ids, commodity, quantities, minors, from_account, to_account, kind, "
+     "recorded_at, effective_at, actor, document_ref, idempotency_key, attributes, corrects): "
+     "write one batch in one transaction; returns (head_seq, head_hash, hashes). Raises "
+     "WriteError((sqlite_code, message)) after rolling back."},
+    {"close", (PyCFunction)Writer_close, METH_NOARGS, "Close the connection."},
+    {"abandon", (PyCFunction)Writer_abandon, METH_NOARGS,
+     "Forget the connection without closing it (in a child process after fork())."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WriterType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "nafolo.ledger._chaincheck.Writer",
+    .tp_basicsize = sizeof(Writer),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Writer(path): appends to the ledger of the SQLite store at `path` on a write "
+              "connection of its own.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Writer_init,
+    .tp_dealloc = (destructor)Writer_dealloc,
+    .tp_methods = Writer_methods,
+};
+
 static PyMethodDef module_methods[] = {
     {"verify_sqlite", verify_sqlite, METH_VARARGS,
      "verify_sqlite(path, progress, batch): check the SQLite store at `path` in one read "
      "transaction; raises UnsupportedError when the Python verifier must do it."},
+    {"utc_texts", utc_texts, METH_O,
+     "utc_texts(moments): the canonical timestamp text of each UTC datetime."},
+    {"attributes_texts", attributes_texts, METH_VARARGS,
+     "attributes_texts(dicts, Decimal): the canonical JSON of each flat attributes dict, or "
+     "None if one is not flat exact scalars."},
+    {"chain_hashes", chain_hashes, METH_VARARGS,
+     "chain_hashes(fields, count, previous): the hashes of `count` entries chained onto "
+     "`previous`, each field a str or a list of `count` str (every canonical field but the "
+     "previous hash)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1083,7 +1753,9 @@ static struct PyModuleDef module_definition = {
 };
 
 PyMODINIT_FUNC PyInit__chaincheck(void) {
-    if (PyType_Ready(&CheckerType) < 0) return NULL;
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) return NULL;
+    if (PyType_Ready(&CheckerType) < 0 || PyType_Ready(&WriterType) < 0) return NULL;
     PyObject *module = PyModule_Create(&module_definition);
     if (module == NULL) return NULL;
     UnsupportedError = PyErr_NewExceptionWithDoc(
@@ -1093,6 +1765,12 @@ PyMODINIT_FUNC PyInit__chaincheck(void) {
     if (UnsupportedError == NULL ||
         PyModule_AddObjectRef(module, "UnsupportedError", UnsupportedError) < 0 ||
         PyModule_AddObjectRef(module, "Checker", (PyObject *)&CheckerType) < 0 ||
+        (WriteError = PyErr_NewExceptionWithDoc(
+             "nafolo.ledger._chaincheck.WriteError",
+             "A compiled append failed and was rolled back: args (sqlite_code, message).",
+             NULL, NULL)) == NULL ||
+        PyModule_AddObjectRef(module, "WriteError", WriteError) < 0 ||
+        PyModule_AddObjectRef(module, "Writer", (PyObject *)&WriterType) < 0 ||
         PyModule_AddStringConstant(module, "SQLITE_VERSION", sqlite3_libversion()) < 0) {
         Py_DECREF(module);
         return NULL;

@@ -1,6 +1,8 @@
-"""Types of the compiled ledger verifier (`_chaincheck.c`); see nafolo.ledger.chain.verify."""
+"""Types of the compiled ledger extension (`_chaincheck.c`): the verifier
+(nafolo.ledger.chain.verify) and the append hot path (nafolo.ledger.journal, canonical, drafts)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 SQLITE_VERSION: str
@@ -22,3 +24,34 @@ class Checker:
 def verify_sqlite(
     path: str, progress: Callable[[int, int], None] | None, batch: int
 ) -> dict[str, Any]: ...
+
+class WriteError(Exception):
+    """A compiled append failed and was rolled back: args (sqlite_code, message)."""
+
+class Writer:
+    def __init__(self, path: str) -> None: ...
+    def append(
+        self,
+        entry_ids: list[str],
+        commodity: list[str],
+        quantities: list[str],
+        minors: list[int],
+        from_account: list[str],
+        to_account: list[str],
+        kind: list[str],
+        recorded_at: str,
+        effective_at: list[str],
+        actor: list[str],
+        document_ref: list[str | None],
+        idempotency_key: list[str | None],
+        attributes: list[str],
+        corrects: list[int | None],
+    ) -> tuple[int, str, list[str]]: ...
+    def close(self) -> None: ...
+    def abandon(self) -> None: ...
+
+def chain_hashes(
+    fields: tuple[str | Sequence[str], ...], count: int, previous: str
+) -> list[str]: ...
+def utc_texts(moments: list[datetime]) -> list[str]: ...
+def attributes_texts(dicts: list[Any], decimal: type) -> list[str] | None: ...

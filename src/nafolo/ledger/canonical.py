@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import ModuleType
 
 FORMAT = "nafolo-ledger-v1"
 SEPARATOR = "\x1f"
@@ -142,3 +143,38 @@ def canonical_bytes(
 def entry_hash(canonical: bytes) -> str:
     """Lower-case hexadecimal SHA-256 of the canonical bytes."""
     return hashlib.sha256(canonical).hexdigest()
+
+
+def _python_chain_hashes(
+    fields: Sequence[str | Sequence[str]], count: int, previous: str
+) -> list[str]:
+    if len(fields) != FIELD_COUNT - 1:
+        raise ValueError(f"chain_hashes: {FIELD_COUNT - 1} fields expected")
+    columns = [[f] * count if isinstance(f, str) else f for f in fields]
+    hashes: list[str] = []
+    keep, sha256 = hashes.append, hashlib.sha256
+    for text in map(SEPARATOR.join, zip(*columns, strict=True)):
+        previous = sha256(f"{text}{SEPARATOR}{previous}".encode()).hexdigest()
+        keep(previous)
+    return hashes
+
+
+def compiled_extension() -> ModuleType | None:
+    """The optional C extension `nafolo.ledger._chaincheck`, or None when it was not built."""
+    try:
+        from nafolo.ledger import _chaincheck
+    except ImportError:
+        return None
+    return _chaincheck
+
+
+_COMPILED = compiled_extension()
+chain_hashes: Callable[[tuple[str | Sequence[str], ...], int, str], list[str]] = (
+    _COMPILED.chain_hashes if _COMPILED is not None else _python_chain_hashes
+)
+"""`chain_hashes(fields, count, previous)`: the hashes of `count` new entries chained onto the
+`previous` hash. `fields` is a tuple of every canonical field but the previous hash, in order,
+already as text ('' for an absent one), each a str (the same in every entry) or a sequence of
+`count` str. Compiled (`_chaincheck.c`) when the extension is built, else `_python_chain_hashes`;
+tests/ledger pin the two to `canonical_bytes` + `entry_hash`.
+"""

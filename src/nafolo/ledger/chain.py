@@ -16,13 +16,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
 from sqlalchemy.engine import Engine
 
-from nafolo.ledger.canonical import FIELD_COUNT, FORMAT, GENESIS_HASH, format_timestamp
+from nafolo.ledger.canonical import (
+    FIELD_COUNT,
+    FORMAT,
+    GENESIS_HASH,
+    compiled_extension,
+    format_timestamp,
+)
 from nafolo.ledger.model import (
     BalanceProblem,
     ChainHead,
@@ -30,6 +35,7 @@ from nafolo.ledger.model import (
     LedgerError,
     VerificationReport,
 )
+from nafolo.store.engine import sqlite_file
 
 BATCH_SIZE = 20_000
 EXPORT_FORMAT = "nafolo-ledger-export-v1"
@@ -217,13 +223,8 @@ class CompiledVerifierError(LedgerError, RuntimeError):
     """The compiled verifier was asked for (`verifier="compiled"`) but cannot check this store."""
 
 
-def compiled_verifier() -> ModuleType | None:
-    """The C extension `nafolo.ledger._chaincheck`, or None when it was not built."""
-    try:
-        from nafolo.ledger import _chaincheck
-    except ImportError:
-        return None
-    return _chaincheck
+compiled_verifier = compiled_extension
+"""The C extension `nafolo.ledger._chaincheck`, or None when it was not built."""
 
 
 def verifier_choice(verifier: str | None) -> str:
@@ -233,15 +234,6 @@ def verifier_choice(verifier: str | None) -> str:
         source = "verifier" if verifier is not None else VERIFIER_ENV
         raise ValueError(f"{source}: must be one of {', '.join(VERIFIERS)} (got {choice!r})")
     return choice
-
-
-def _sqlite_file(engine: Engine) -> str | None:
-    """The database file of a SQLite engine, or None for in-memory and URI databases."""
-    url = engine.url
-    database = url.database or ""
-    if database in ("", ":memory:") or database.startswith("file:") or url.query:
-        return None
-    return database if Path(database).is_file() else None  # the path sqlite3 itself opens
 
 
 def verify(
@@ -300,7 +292,7 @@ def _verify_compiled(
 ) -> VerificationReport:
     """The same checks by the C extension; `module.UnsupportedError` when Python must do them."""
     if engine.dialect.name == "sqlite":
-        path = _sqlite_file(engine)
+        path = sqlite_file(engine)
         if path is None:
             raise module.UnsupportedError("not a SQLite database file")
         outcome = module.verify_sqlite(path, progress, BATCH_SIZE)

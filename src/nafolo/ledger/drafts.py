@@ -11,7 +11,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import chain, compress, repeat
 
-from nafolo.ledger.canonical import attributes_json, format_timestamp, plain_attributes
+from nafolo.ledger.canonical import (
+    attributes_json,
+    compiled_extension,
+    format_timestamp,
+    plain_attributes,
+)
 from nafolo.ledger.model import Commodity, EntryDraft, EntryProblem
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}")
@@ -483,7 +488,9 @@ def check_batch(drafts: Sequence[EntryDraft]) -> Batch | None:
     if texts is None:
         return None
     moments = (
-        effective if zones == {UTC} else list(map(datetime.astimezone, effective, repeat(UTC)))
+        list(effective)
+        if zones == {UTC}
+        else list(map(datetime.astimezone, effective, repeat(UTC)))
     )
     return Batch(
         list(commodity),
@@ -492,7 +499,7 @@ def check_batch(drafts: Sequence[EntryDraft]) -> Batch | None:
         list(target),
         list(kind),
         _utc_texts(moments),
-        list(moments),
+        moments,
         list(actor),
         list(document),
         list(key),
@@ -512,7 +519,7 @@ _dates: dict[int, str] = {}
 """'YYYY-MM-DDT' of the days (since 1970-01-01) met so far."""
 
 
-def _utc_texts(moments: Sequence[datetime]) -> list[str]:
+def _python_utc_texts(moments: Sequence[datetime]) -> list[str]:
     """`format_timestamp` of each aware UTC `datetime` (not a subclass), put together from its
     distance to 1970-01-01: day (texts cached), minute and second of the day (tables).
 
@@ -541,7 +548,7 @@ def _utc_texts(moments: Sequence[datetime]) -> list[str]:
     return list(map("%s%s%s%06dZ".__mod__, zip(*fields, micro, strict=True)))
 
 
-def _attributes_json(attributes: Sequence[object]) -> list[str] | None:
+def _python_attributes_json(attributes: Sequence[object]) -> list[str] | None:
     """Canonical JSON of each draft's attributes, if every one is a flat dict of plain values."""
     assert _encode_attributes is not None
     if set(map(type, attributes)) != {dict}:
@@ -558,3 +565,21 @@ def _attributes_json(attributes: Sequence[object]) -> list[str] | None:
         return None
     encoded = "".join(_encode_attributes(list(mappings), 0))
     return encoded[1:-1].replace('\x1e"', ',"').split("\x1e")
+
+
+def _compiled_attributes_json(attributes: Sequence[object]) -> list[str] | None:
+    assert _COMPILED is not None
+    texts: list[str] | None = _COMPILED.attributes_texts(list(attributes), Decimal)
+    return texts if attributes else None
+
+
+_COMPILED = compiled_extension()
+_utc_texts: Callable[[list[datetime]], list[str]] = (
+    _COMPILED.utc_texts if _COMPILED is not None else _python_utc_texts
+)
+"""`format_timestamp` of each aware UTC `datetime` (exactly that type): compiled when built."""
+_attributes_json: Callable[[Sequence[object]], list[str] | None] = (
+    _compiled_attributes_json if _COMPILED is not None else _python_attributes_json
+)
+"""Canonical JSON of each draft's attributes if every one is a flat dict of plain values, else
+None: compiled when built (`_chaincheck.attributes_texts`), else `_python_attributes_json`."""

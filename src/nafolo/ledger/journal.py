@@ -7,7 +7,9 @@ import hashlib
 import json
 import operator
 import os
+import threading
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -25,6 +27,8 @@ from nafolo.ledger.canonical import (
     FORMAT,
     SEPARATOR,
     attributes_json,
+    chain_hashes,
+    compiled_extension,
     format_timestamp,
     parse_timestamp,
 )
@@ -54,7 +58,7 @@ from nafolo.ledger.model import (
     NotFoundError,
     VerificationReport,
 )
-from nafolo.store import ACCOUNT_KINDS, DOMAINS, WRITE_LOCK_OPTION
+from nafolo.store import ACCOUNT_KINDS, DOMAINS, WRITE_LOCK_OPTION, sqlite_file
 from nafolo.store.tables import (
     accounts,
     commodities,
@@ -95,6 +99,12 @@ _SOURCE_OF = operator.attrgetter("from_account")
 _TARGET_OF = operator.attrgetter("to_account")
 _ENTRY_COLUMNS = tuple(column.name for column in ledger_entries.columns)
 _COPY_ENTRIES = f"COPY ledger_entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+WRITER_ENV = "NAFOLO_LEDGER_WRITER"
+WRITERS = ("auto", "python")
+_COMPILED = compiled_extension()
+_WRITE_FAILED: tuple[type[Exception], ...] = (
+    (_COMPILED.WriteError,) if _COMPILED is not None else ()
+)
 
 
 class _HeadMovedError(Exception):
@@ -131,6 +141,7 @@ class Ledger:
             _HeadMovedError,
         )
         self._head_hint: ChainHead | None = None
+        self._writer_choice = writer_choice(None)
 
     # ---- reference data -------------------------------------------------------------------
 
@@ -224,23 +235,45 @@ class Ledger:
         batch: Batch | None = None
         write: Callable[[Any, ChainHead], Sequence[Entry]] | None = None
         keyless = False
+        writer = self._compiled_writer()
         if count < _CHECK_COLUMNS_FROM:  # a few drafts: checked one by one at less cost
             checked = _checked_or_refused(drafts)
             if not checked:
                 return []
             keyless = all(c.idempotency_key is None for c in checked)
             if count == 1:
-                write = self._single_writer(checked[0])
+                draft = checked[0]
+                single = self._single_prepared(draft)
+                if single is not None and writer is not None:
+                    return self._compiled_or_python(
+                        functools.partial(self._append_one_compiled, writer, draft, *single),
+                        checked,
+                    )
+                if single is not None:
+                    minor, quantity, scale = single
+                    write = functools.partial(
+                        self._write_single, draft=draft, minor=minor, quantity=quantity,
+                        scale=scale,
+                    )  # fmt: skip
             else:
                 batch = Batch.of(checked)
-                write = self._batch_writer(batch)
         else:
             batch = check_batch(drafts)
             if batch is not None:
                 keyless = batch.idempotency_key.count(None) == count
-                write = self._batch_writer(batch)
-            if write is None:
-                checked = _checked_or_refused(drafts)
+        prepared = self._prepared(batch) if batch is not None else None
+        if prepared is not None:
+            assert batch is not None
+            if writer is not None:
+                return self._compiled_or_python(
+                    functools.partial(self._append_compiled, writer, batch, *prepared),
+                    checked or batch.drafts,
+                )
+            write = functools.partial(
+                self._write_batch, batch=batch, minors=prepared[0], quantities=prepared[1]
+            )
+        if write is None and checked is None:
+            checked = _checked_or_refused(drafts)
         # Optimistic first: fresh keys are the rule, and the unique index refuses a recorded
         # one; on PostgreSQL a small batch chains onto the last head this ledger wrote, and the
         # seq primary key and a conditional head update refuse it if another writer moved the
@@ -385,21 +418,9 @@ class Ledger:
             results[draft.row] = entry
         return [results[draft.row] for draft in checked]
 
-    def _batch_writer(self, batch: Batch) -> Callable[[Any, ChainHead], AppendedEntries] | None:
-        """What writes `batch` onto a head (`_write_batch`), or None if `_prepared` refuses it."""
-        prepared = self._prepared(batch)
-        if prepared is None:
-            return None
-        minors, quantities = prepared
-        return functools.partial(
-            self._write_batch, batch=batch, minors=minors, quantities=quantities
-        )
-
-    def _single_writer(
-        self, draft: CheckedDraft
-    ) -> Callable[[Any, ChainHead], AppendedEntries] | None:
-        """What writes one draft onto a head (`_write_single`), for a draft `_prepared` would
-        take (references cached, accounts of the commodity's domain, quantity exact)."""
+    def _single_prepared(self, draft: CheckedDraft) -> tuple[int, str, int] | None:
+        """Minor units, canonical quantity text and scale of one draft `_prepared` would take
+        (references cached, accounts of the commodity's domain, quantity exact), else None."""
         commodity = self._commodities.get(draft.commodity)
         source = self._accounts.get(draft.from_account)
         target = self._accounts.get(draft.to_account)
@@ -407,19 +428,33 @@ class Ledger:
             return None
         if source.domain != commodity.domain or target.domain != commodity.domain:
             return None
-        exact = _exact_quantities([draft.quantity], commodity.scale)
-        if exact is None:
-            scaled = draft.quantity.scaleb(commodity.scale)
-            minor = int(scaled)
-            if minor != scaled or minor >= _MINOR_LIMIT:
-                return None
-            unit, pattern = _quantity_format(commodity.scale)
-            quantity = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
-        else:
-            minor, quantity = exact[0][0], exact[1][0]
-        return functools.partial(
-            self._write_single, draft=draft, minor=minor, quantity=quantity, scale=commodity.scale
-        )
+        quantity = draft.quantity
+        if quantity.as_tuple().exponent == -commodity.scale:  # `_exact_quantities` for one
+            text = str(quantity)
+            if "E" not in text and (minor := int(text.replace(".", ""))) < _MINOR_LIMIT:
+                return minor, text, commodity.scale
+        scaled = quantity.scaleb(commodity.scale)
+        minor = int(scaled)
+        if minor != scaled or minor >= _MINOR_LIMIT:
+            return None
+        unit, pattern = _quantity_format(commodity.scale)
+        text = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
+        return minor, text, commodity.scale
+
+    def _compiled_or_python(
+        self,
+        compiled: Callable[[], Sequence[Entry]],
+        checked: list[CheckedDraft] | Callable[[], list[CheckedDraft]],
+    ) -> Sequence[Entry]:
+        """The compiled append; if the database refused it (rolled back: a recorded idempotency
+        key, a busy store), the same drafts on the general Python path, which looks the keys up
+        and names any problem."""
+        try:
+            return compiled()
+        except _WRITE_FAILED:
+            drafts = checked if isinstance(checked, list) else checked()
+            with self._write_driver() as dbapi:
+                return self._append_checked(dbapi, drafts)
 
     def _prepared(self, batch: Batch) -> tuple[list[int], list[str]] | None:
         """Quantities in minor units and as canonical text, for a batch whose commodities
@@ -454,6 +489,69 @@ class Ledger:
             return minors, list(map(pattern.__mod__, minors))
         return minors, list(map(pattern.__mod__, map(divmod, minors, repeat(unit))))
 
+    def _compiled_writer(self) -> Any | None:
+        """This thread's compiled writer (`_chaincheck.Writer`) on this store, or None when
+        appends run in Python: PostgreSQL, in-memory SQLite, the extension not built, or
+        NAFOLO_LEDGER_WRITER=python."""
+        if self._writer_choice == "python" or self._postgres or _COMPILED is None:
+            return None
+        local = _writers_of(self.engine)
+        writer = getattr(local, "writer", None)
+        if writer is not None and local.generation == _fork_generation:
+            return writer
+        path = sqlite_file(self.engine)
+        if path is None:
+            return None
+        if writer is not None:
+            writer.abandon()  # inherited across fork(): the parent's connection, not ours
+        local.writer, local.generation = _COMPILED.Writer(path), _fork_generation
+        return local.writer
+
+    def _append_compiled(
+        self, writer: Any, batch: Batch, minors: list[int], quantities: list[str]
+    ) -> AppendedEntries:
+        """`_write_batch` in C, transaction included: the same rows, hashes, balances and head
+        (tests/ledger pin the equivalence); raises `_chaincheck.WriteError`, rolled back, when
+        the database refuses (a recorded idempotency key, a busy store)."""
+        recorded_moment = datetime.now(UTC)
+        recorded_at = _utc_text(recorded_moment)
+        entry_ids = _uuid4_texts(len(minors))
+        head_seq, head_hash, hashes = writer.append(
+            entry_ids, batch.commodity, quantities, minors, batch.from_account, batch.to_account,
+            batch.kind, recorded_at, batch.effective_at, batch.actor, batch.document_ref,
+            batch.idempotency_key, batch.attributes_json, batch.corrects,
+        )  # fmt: skip
+        rows = _stored_rows(
+            batch, minors, entry_ids, recorded_at, ChainHead(head_seq, head_hash), hashes
+        )
+        return self._entries(batch, rows, recorded_moment)
+
+    def _append_one_compiled(
+        self, writer: Any, draft: CheckedDraft, minor: int, quantity: str, scale: int
+    ) -> AppendedEntries:
+        """`_append_compiled` for one draft, on a path as short as `_write_single`'s."""
+        recorded_moment = datetime.now(UTC)
+        recorded_at = _utc_text(recorded_moment)
+        entry_ids = _uuid4_texts(1)
+        commodity, document, key = draft.commodity, draft.document_ref, draft.idempotency_key
+        head_seq, head_hash, (digest,) = writer.append(
+            entry_ids, [commodity], [quantity], [minor], [draft.from_account],
+            [draft.to_account], [draft.kind], recorded_at, [draft.effective_at], [draft.actor],
+            [document], [key], [draft.attributes_json], [draft.corrects],
+        )  # fmt: skip
+        row = (
+            head_seq + 1, entry_ids[0], commodity, minor, draft.from_account, draft.to_account,
+            draft.kind, recorded_at, draft.effective_at, draft.actor, document, key,
+            draft.attributes_json, draft.corrects, head_hash, digest,
+        )  # fmt: skip
+        return AppendedEntries([row], [draft.effective_moment], recorded_moment, {commodity: scale})
+
+    def _entries(
+        self, batch: Batch, rows: list[tuple[Any, ...]], recorded_moment: datetime
+    ) -> AppendedEntries:
+        scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
+        return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
+
     def _write_batch(
         self,
         dbapi: Any,
@@ -464,11 +562,10 @@ class Ledger:
     ) -> AppendedEntries:
         """Chain the batch onto `head`, write it, move the balances and the head.
 
-        Column by column: every canonical text but the previous hash is its fields joined
-        (`canonical.canonical_bytes` written out, optional fields '' when absent, ending with
-        the separator before the previous hash), the batch's UUIDs from one draw of
-        randomness; only the chaining itself (SHA-256 of the text and the previous hash) is a
-        loop. Entries are built when first read.
+        Column by column: the canonical fields (`canonical.canonical_bytes`, optional fields
+        '' when absent) go to `canonical.chain_hashes` as columns, which joins, hashes and
+        chains them in C when the extension is built; the batch's UUIDs come from one draw of
+        randomness. Entries are built when first read.
         """
         recorded_moment = datetime.now(UTC)
         recorded_at = _utc_text(recorded_moment)
@@ -477,33 +574,20 @@ class Ledger:
         entry_ids = _uuid4_texts(count)
         documents, keys, corrects = batch.document_ref, batch.idempotency_key, batch.corrects
         absent = (
-            repeat("")
-            if corrects.count(None) == count
-            else ["" if c is None else str(c) for c in corrects]
+            "" if corrects.count(None) == count else ["" if c is None else str(c) for c in corrects]
         )
-        texts = map(
-            SEPARATOR.join,
-            zip(
-                repeat(FORMAT), map(str, seqs), entry_ids, batch.commodity, quantities,
-                batch.from_account, batch.to_account, batch.kind, repeat(recorded_at),
-                batch.effective_at, batch.actor,
-                [d or "" for d in documents] if None in documents else documents,
-                [k or "" for k in keys] if None in keys else keys,
-                batch.attributes_json, absent, repeat(""),
+        documents_text = [d or "" for d in documents]
+        keys_text = [k or "" for k in keys]
+        hashes = chain_hashes(
+            (
+                FORMAT, list(map(str, seqs)), entry_ids, batch.commodity, quantities,
+                batch.from_account, batch.to_account, batch.kind, recorded_at, batch.effective_at,
+                batch.actor, documents_text, keys_text, batch.attributes_json, absent,
             ),
+            count,
+            head.hash,
         )  # fmt: skip
-        hashes: list[str] = []
-        keep, sha256, previous = hashes.append, hashlib.sha256, head.hash
-        for text in texts:
-            previous = sha256((text + previous).encode()).hexdigest()
-            keep(previous)
-        rows = list(
-            zip(
-                seqs, entry_ids, batch.commodity, minors, batch.from_account, batch.to_account,
-                batch.kind, repeat(recorded_at), batch.effective_at, batch.actor, documents, keys,
-                batch.attributes_json, corrects, [head.hash, *hashes[:-1]], hashes,
-            )
-        )  # fmt: skip
+        rows = _stored_rows(batch, minors, entry_ids, recorded_at, head, hashes)
         moved: dict[tuple[str, str, str], int] = {}
         get = moved.get
         routes = zip(batch.commodity, batch.from_account, batch.to_account, strict=True)
@@ -515,8 +599,7 @@ class Ledger:
             deltas[(target, commodity)] += minor
         self._write_rows(dbapi, rows, deltas)
         self._head_hint = ChainHead(rows[-1][0], rows[-1][-1])
-        scales = {code: self._commodities[code].scale for code in set(batch.commodity)}
-        return AppendedEntries(rows, batch.effective_moment, recorded_moment, scales)
+        return self._entries(batch, rows, recorded_moment)
 
     def _write_single(
         self,
@@ -976,6 +1059,61 @@ class Ledger:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
         )
+
+
+def _stored_rows(
+    batch: Batch,
+    minors: list[int],
+    entry_ids: list[str],
+    recorded_at: str,
+    head: ChainHead,
+    hashes: list[str],
+) -> list[tuple[Any, ...]]:
+    """The journal rows (column order) of a batch chained onto `head` with these hashes."""
+    return list(
+        zip(
+            range(head.seq + 1, head.seq + 1 + len(minors)), entry_ids, batch.commodity, minors,
+            batch.from_account, batch.to_account, batch.kind, repeat(recorded_at),
+            batch.effective_at, batch.actor, batch.document_ref, batch.idempotency_key,
+            batch.attributes_json, batch.corrects, [head.hash, *hashes[:-1]], hashes,
+        )
+    )  # fmt: skip
+
+
+_writers: weakref.WeakKeyDictionary[Engine, threading.local] = weakref.WeakKeyDictionary()
+_writers_lock = threading.Lock()
+_fork_generation = 0
+"""Incremented in a child process after fork(): writers of an earlier generation are inherited."""
+
+
+def _forked() -> None:
+    global _fork_generation
+    _fork_generation += 1
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+def _writers_of(engine: Engine) -> threading.local:
+    """Per thread, the compiled writer kept for `engine` (it lives as long as the engine)."""
+    local = _writers.get(engine)
+    if local is None:
+        with _writers_lock:
+            local = _writers.setdefault(engine, threading.local())
+    return local
+
+
+def writer_choice(choice: str | None) -> str:
+    """`choice`, or NAFOLO_LEDGER_WRITER when None (default auto); ValueError if unknown.
+
+    auto: SQLite file stores append through the compiled writer when the extension is built;
+    python: every append runs in Python (the reference).
+    """
+    value = choice if choice is not None else os.environ.get(WRITER_ENV, "auto")
+    if value not in WRITERS:
+        source = "writer" if choice is not None else WRITER_ENV
+        raise ValueError(f"{source}: must be one of {', '.join(WRITERS)} (got {value!r})")
+    return value
 
 
 def _checked_or_refused(drafts: Sequence[EntryDraft]) -> list[CheckedDraft]:

@@ -1,6 +1,6 @@
 """Nafolo's store: engines for SQLite and PostgreSQL, the tables, and Alembic migrations."""
 
-from nafolo.store.engine import WRITE_LOCK_OPTION, create_engine, database_url
+from nafolo.store.engine import WRITE_LOCK_OPTION, create_engine, database_url, sqlite_file
 from nafolo.store.migrate import current_revision, upgrade
 from nafolo.store.tables import (
     ACCOUNT_KINDS,
@@ -26,5 +26,6 @@ __all__ = [
     "ledger_entries",
     "ledger_head",
     "metadata",
+    "sqlite_file",
     "upgrade",
 ]

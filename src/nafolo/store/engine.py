@@ -60,3 +60,15 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The database file of a SQLite engine (the path sqlite3 itself opens); None for other
+    engines, in-memory and URI databases, and a file that does not exist yet."""
+    url = engine.url
+    database = url.database or ""
+    if engine.dialect.name != "sqlite" or url.query:
+        return None
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return database if Path(database).is_file() else None
