@@ -252,3 +252,82 @@ def test_compiled_attributes_texts_are_the_python_ones(column: list[dict[str, ob
 def test_compiled_attributes_texts_leave_odd_values_to_python(odd: dict[str, object]) -> None:
     assert COMPILED is not None
     assert COMPILED.attributes_texts([{}, odd], Decimal) is None
+
+
+def mostly(valid: st.SearchStrategy[Any], odd: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`valid` values four times in five, `odd` ones otherwise."""
+    return st.integers(0, 4).flatmap(lambda roll: odd if roll == 0 else valid)
+
+
+single_drafts = st.builds(
+    EntryDraft,
+    commodity=mostly(st.just("GO"), st.sampled_from(["XAU", "go", "ZZ"])),
+    quantity=mostly(
+        st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1E+9"), places=3),
+        st.one_of(
+            st.decimals(allow_nan=True, allow_infinity=True),
+            st.sampled_from([Decimal("0.000"), Decimal("-1.000"), Decimal("1E+1"), Decimal("7")]),
+            st.decimals(min_value=Decimal("1E+15"), max_value=Decimal("1E+17"), places=3),
+        ),
+    ),
+    from_account=mostly(
+        st.sampled_from(["SUPPLIER:CONTRACT", "PORT:DAKAR"]),
+        st.sampled_from(["VAULT:REFINERY", "NOPE", "DEPOT:KAYES"]),
+    ),
+    to_account=mostly(
+        st.sampled_from(["TRANSIT:DAKAR-BAMAKO", "DEPOT:KAYES"]),
+        st.sampled_from(["PORT:DAKAR", "LOSS:TRANSIT", "bad code!"]),
+    ),
+    kind=mostly(st.just("receipt"), st.sampled_from(["lifting", "correction", "Bad"])),
+    effective_at=mostly(
+        st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.just(UTC)),
+        st.one_of(
+            st.datetimes(min_value=datetime(1960, 1, 1), timezones=st.just(UTC)),
+            st.datetimes(timezones=st.timezones()),
+            st.datetimes(),
+        ),
+    ),
+    actor=mostly(st.sampled_from(["opérateur", "ops"]), st.text(max_size=3)),
+    document_ref=mostly(
+        st.one_of(st.none(), st.text(st.characters(categories=["L", "N"]), min_size=1)),
+        st.one_of(st.text(max_size=4), st.sampled_from([" ", "a\x00", "\u2028", "x" * 201])),
+    ),
+    idempotency_key=mostly(st.none(), st.text(min_size=1, max_size=3)),
+    attributes=mostly(
+        st.dictionaries(
+            st.text(max_size=3),
+            st.one_of(st.text(max_size=3), st.integers(), st.none(), st.booleans(),
+                      st.decimals(allow_nan=False, allow_infinity=False)),
+            max_size=3,
+        ),
+        st.sampled_from([{"nested": {"a": 1}}, {"f": 0.5}, {"d": Decimal("NaN")}, {1: "one"}]),
+    ),
+)  # fmt: skip
+
+
+def outcome(ledger: Ledger, draft: EntryDraft) -> tuple[Any, ...]:
+    """What appending one draft gave, without its random or time-dependent fields."""
+    try:
+        (entry,) = ledger.append([draft])
+    except journal.EntriesRefusedError as error:
+        return ("refused", sorted((p.row or 0, p.field, p.message) for p in error.problems))
+    assert entry == ledger.entry(entry.seq)
+    return (
+        "recorded", entry.seq, entry.commodity, entry.quantity, entry.from_account,
+        entry.to_account, entry.kind, entry.effective_at, entry.actor, entry.document_ref,
+        entry.idempotency_key, entry.attributes,
+    )  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(single_drafts, min_size=1, max_size=12))
+def test_one_draft_appends_as_the_python_path_appends_it(
+    tmp_path_factory: pytest.TempPathFactory, singles: list[EntryDraft]
+) -> None:
+    folder = tmp_path_factory.mktemp("single")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        compiled = sqlite_ledger(folder / "compiled.sqlite", monkeypatch, "auto")
+        python = sqlite_ledger(folder / "python.sqlite", monkeypatch, "python")
+    for draft in singles:
+        assert outcome(compiled, draft) == outcome(python, draft)
+    assert stored(compiled)[1:] != () and stored(compiled)[1] == stored(python)[1]

@@ -42,6 +42,8 @@
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #define FORMAT_NAME "nafolo-ledger-v1"
 #define SEPARATOR '\x1f'
@@ -1695,6 +1697,229 @@ fail:
     return NULL;
 }
 
+/* ---- one draft, checked and written in one call ------------------------------------------- */
+
+/* A random (version 4) UUID in its 36-character text form. */
+static int uuid4_text(char out[36]) {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char random[16];
+    if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random) return -1;
+    random[6] = (unsigned char)((random[6] & 0x0f) | 0x40);
+    random[8] = (unsigned char)((random[8] & 0x3f) | 0x80);
+    for (int i = 0, o = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+        out[o++] = hex[random[i] >> 4];
+        out[o++] = hex[random[i] & 15];
+    }
+    return 0;
+}
+
+/* canonical.format_timestamp of a moment given as its UTC fields. */
+static void timestamp_text(char out[27], int year, int month, int day, int hour, int minute,
+                           int second, int microsecond) {
+    write_digits(out, (unsigned long long)year, 4);
+    out[4] = '-';
+    write_digits(out + 5, (unsigned long long)month, 2);
+    out[7] = '-';
+    write_digits(out + 8, (unsigned long long)day, 2);
+    out[10] = 'T';
+    write_digits(out + 11, (unsigned long long)hour, 2);
+    out[13] = ':';
+    write_digits(out + 14, (unsigned long long)minute, 2);
+    out[16] = ':';
+    write_digits(out + 17, (unsigned long long)second, 2);
+    out[19] = '.';
+    write_digits(out + 20, (unsigned long long)microsecond, 6);
+    out[26] = 'Z';
+}
+
+/* drafts._ok_optional_text for printable text: None, or 1-200 printable characters, not all
+ * white space. 0 also when the text is not printable (the Python check decides then). */
+static int plain_optional_text(PyObject *value) {
+    if (value == Py_None) return 1;
+    if (!PyUnicode_CheckExact(value)) return 0;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(value);
+    if (len < 1 || len > 200) return 0;
+    int kind = PyUnicode_KIND(value), blank = 1;
+    const void *data = PyUnicode_DATA(value);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISPRINTABLE(c)) return 0;
+        if (!Py_UNICODE_ISSPACE(c)) blank = 0;
+    }
+    return !blank;
+}
+
+/* 1 if `value` is an exact str in `known` (a set of values already found well formed). */
+static int known_text(PyObject *value, PyObject *known) {
+    return PyUnicode_CheckExact(value) && PySet_Contains(known, value) == 1;
+}
+
+/* The domain attribute of `definitions[code]`, borrowed from a new reference kept in `keep`. */
+static PyObject *domain_of(PyObject *definitions, PyObject *code, PyObject **keep) {
+    PyObject *definition = PyDict_GetItemWithError(definitions, code);
+    if (definition == NULL) return NULL;
+    *keep = PyObject_GetAttrString(definition, "domain");
+    return *keep;
+}
+
+/* Canonical text and minor units of a positive Decimal written with exactly `scale` decimals
+ * (no exponent): 1 when it is, 0 when not (the Python path decides). */
+static int exact_quantity(const char *text, Py_ssize_t len, long long scale, long long *minor) {
+    Py_ssize_t point = -1;
+    unsigned long long value = 0;
+    int digits = 0, nonzero = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '.' && point < 0) {
+            point = i;
+            continue;
+        }
+        if (c < '0' || c > '9' || ++digits > 18) return 0;
+        value = value * 10 + (unsigned long long)(c - '0');
+        nonzero |= c != '0';
+    }
+    Py_ssize_t decimals = point < 0 ? 0 : len - point - 1;
+    if (!nonzero || decimals != scale || (point == 0)) return 0;
+    *minor = (long long)value;
+    return 1;
+}
+
+/* append_one(draft, commodities, accounts, known_commodities, known_codes, known_kinds,
+ * known_texts, Decimal): journal._checked_fast + _single_prepared + _append_one_compiled for
+ * one EntryDraft, in one call. Returns None when the draft is not plainly well formed with every
+ * reference cached (the Python path then checks it and names any problem), else
+ * (row, recorded_at, scale). Raises WriteError, rolled back, when the database refuses. */
+static PyObject *Writer_append_one(Writer *self, PyObject *args) {
+    PyObject *draft, *commodities, *accounts, *known_commodities, *known_codes, *known_kinds,
+        *known_texts, *decimal_type;
+    if (!PyArg_ParseTuple(args, "OO!O!OOOOO", &draft, &PyDict_Type, &commodities, &PyDict_Type,
+                          &accounts, &known_commodities, &known_codes, &known_kinds,
+                          &known_texts, &decimal_type))
+        return NULL;
+    if (self->db == NULL) {
+        PyErr_SetString(WriteError, "the writer is closed");
+        return NULL;
+    }
+    static const char *const names[] = {"commodity", "quantity", "from_account", "to_account",
+                                        "kind", "effective_at", "actor", "document_ref",
+                                        "idempotency_key", "attributes"};
+    enum { COMMODITY, QUANTITY, FROM, TO, KIND, EFFECTIVE, ACTOR, DOCUMENT, KEY, ATTRIBUTES, N };
+    PyObject *value[N] = {NULL}, *keep[6] = {NULL}, *result = NULL;
+    buffer attributes = {NULL, 0, 0};
+    for (int f = 0; f < N; f++) {
+        if ((value[f] = PyObject_GetAttrString(draft, names[f])) == NULL) {
+            PyErr_Clear(); /* not a draft: the Python check names what is wrong */
+            goto not_plain;
+        }
+    }
+    PyObject *moment = value[EFFECTIVE], *quantity = value[QUANTITY];
+    int plain = known_text(value[COMMODITY], known_commodities) &&
+                known_text(value[FROM], known_codes) && known_text(value[TO], known_codes) &&
+                known_text(value[KIND], known_kinds) && known_text(value[ACTOR], known_texts) &&
+                PyUnicode_Compare(value[FROM], value[TO]) != 0 &&
+                plain_optional_text(value[DOCUMENT]) && plain_optional_text(value[KEY]) &&
+                Py_IS_TYPE(quantity, (PyTypeObject *)decimal_type) &&
+                PyDateTime_CheckExact(moment) && _PyDateTime_HAS_TZINFO(moment) &&
+                PyDateTime_DATE_GET_TZINFO(moment) == PyDateTime_TimeZone_UTC &&
+                PyDateTime_GET_YEAR(moment) >= 1970 && PyDateTime_GET_YEAR(moment) <= 9998 &&
+                PyDict_CheckExact(value[ATTRIBUTES]);
+    if (PyErr_Occurred()) goto done;
+    if (!plain) goto not_plain;
+    /* references: cached, and of the commodity's domain */
+    PyObject *commodity = PyDict_GetItemWithError(commodities, value[COMMODITY]);
+    if (commodity == NULL) goto not_plain_or_error;
+    PyObject *domain = keep[0] = PyObject_GetAttrString(commodity, "domain");
+    PyObject *scale_object = keep[1] = domain ? PyObject_GetAttrString(commodity, "scale") : NULL;
+    if (scale_object == NULL) goto done;
+    PyObject *from_domain = domain_of(accounts, value[FROM], &keep[2]);
+    if (from_domain == NULL) goto not_plain_or_error;
+    PyObject *to_domain = domain_of(accounts, value[TO], &keep[3]);
+    if (to_domain == NULL) goto not_plain_or_error;
+    int same = PyObject_RichCompareBool(from_domain, domain, Py_EQ);
+    if (same == 1) same = PyObject_RichCompareBool(to_domain, domain, Py_EQ);
+    if (same < 0) goto done;
+    if (!same) goto not_plain;
+    long long scale = PyLong_AsLongLong(scale_object);
+    if (scale == -1 && PyErr_Occurred()) goto done;
+    /* quantity: canonical text and minor units */
+    PyObject *quantity_text = keep[4] = PyObject_Str(quantity);
+    if (quantity_text == NULL) goto done;
+    writer_row row = {0};
+    if ((row.ptr[W_QUANTITY] = PyUnicode_AsUTF8AndSize(quantity_text, &row.len[W_QUANTITY])) ==
+        NULL)
+        goto done;
+    if (!exact_quantity(row.ptr[W_QUANTITY], row.len[W_QUANTITY], scale, &row.minor))
+        goto not_plain;
+    /* attributes: flat exact scalars */
+    int flat = append_attributes(&attributes, value[ATTRIBUTES], decimal_type);
+    if (flat < 0) goto done;
+    if (flat > 0) goto not_plain;
+    /* texts of the row */
+    static const int text_field[] = {W_COMMODITY, -1, W_FROM, W_TO, W_KIND, -1, W_ACTOR,
+                                     W_DOCUMENT_REF, W_IDEMPOTENCY_KEY, -1};
+    for (int f = 0; f < N; f++)
+        if (text_field[f] >= 0 && writer_text(&row, text_field[f], value[f], 1, 0) < 0) goto done;
+    char effective_at[27], recorded_at[27], entry_id[36];
+    timestamp_text(effective_at, PyDateTime_GET_YEAR(moment), PyDateTime_GET_MONTH(moment),
+                   PyDateTime_GET_DAY(moment), PyDateTime_DATE_GET_HOUR(moment),
+                   PyDateTime_DATE_GET_MINUTE(moment), PyDateTime_DATE_GET_SECOND(moment),
+                   PyDateTime_DATE_GET_MICROSECOND(moment));
+    row.ptr[W_EFFECTIVE_AT] = effective_at;
+    row.len[W_EFFECTIVE_AT] = 27;
+    row.ptr[W_ATTRIBUTES] = attributes.data;
+    row.len[W_ATTRIBUTES] = (Py_ssize_t)attributes.len;
+    if (uuid4_text(entry_id) < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        goto done;
+    }
+    row.ptr[W_ENTRY_ID] = entry_id;
+    row.len[W_ENTRY_ID] = 36;
+    struct timespec now;
+    struct tm utc;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &utc);
+    int microsecond = (int)(now.tv_nsec / 1000);
+    timestamp_text(recorded_at, utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                   utc.tm_min, utc.tm_sec, microsecond);
+    long long head_seq = 0;
+    char head_hash[HASH_HEX], hash[HASH_HEX], why[256] = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = writer_transaction(self, &row, 1, recorded_at, 27, hash, &head_seq, head_hash, why);
+    Py_END_ALLOW_THREADS
+    if (rc != SQLITE_OK) {
+        PyObject *error = Py_BuildValue("(is)", rc, why[0] ? why : sqlite3_errstr(rc));
+        if (error) {
+            PyErr_SetObject(WriteError, error);
+            Py_DECREF(error);
+        }
+        goto done;
+    }
+    PyObject *recorded = PyDateTimeAPI->DateTime_FromDateAndTime(
+        utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+        microsecond, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+    if (recorded == NULL) goto done;
+    PyObject *stored = Py_BuildValue(
+        "(Ls#OLOOOs#s#OOOs#Os#s#)", head_seq + 1, entry_id, (Py_ssize_t)36, value[COMMODITY],
+        row.minor, value[FROM], value[TO], value[KIND], recorded_at, (Py_ssize_t)27,
+        effective_at, (Py_ssize_t)27, value[ACTOR], value[DOCUMENT], value[KEY],
+        attributes.data, (Py_ssize_t)attributes.len, Py_None, head_hash, (Py_ssize_t)HASH_HEX,
+        hash, (Py_ssize_t)HASH_HEX);
+    if (stored != NULL) result = Py_BuildValue("(NNL)", stored, recorded, scale);
+    else Py_DECREF(recorded);
+    goto done;
+not_plain_or_error:
+    if (PyErr_Occurred()) goto done;
+not_plain:
+    result = Py_NewRef(Py_None);
+done:
+    for (int f = 0; f < N; f++) Py_XDECREF(value[f]);
+    for (int k = 0; k < 6; k++) Py_XDECREF(keep[k]);
+    free(attributes.data);
+    return result;
+}
+
 static PyObject *Writer_close(Writer *self, PyObject *Py_UNUSED(ignored)) {
     Writer_close_db(self);
     Py_RETURN_NONE;
@@ -1712,6 +1937,10 @@ static PyMethodDef Writer_methods[] = {
      "recorded_at, effective_at, actor, document_ref, idempotency_key, attributes, corrects): "
      "write one batch in one transaction; returns (head_seq, head_hash, hashes). Raises "
      "WriteError((sqlite_code, message)) after rolling back."},
+    {"append_one", (PyCFunction)Writer_append_one, METH_VARARGS,
+     "append_one(draft, commodities, accounts, known_commodities, known_codes, known_kinds, "
+     "known_texts, Decimal): check and write one plainly well-formed draft; None when the "
+     "Python path must check it, else (row, recorded_at, scale)."},
     {"close", (PyCFunction)Writer_close, METH_NOARGS, "Close the connection."},
     {"abandon", (PyCFunction)Writer_abandon, METH_NOARGS,
      "Forget the connection without closing it (in a child process after fork())."},

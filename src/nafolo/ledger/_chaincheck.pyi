@@ -47,6 +47,17 @@ class Writer:
         attributes: list[str],
         corrects: list[int | None],
     ) -> tuple[int, str, list[str]]: ...
+    def append_one(
+        self,
+        draft: Any,
+        commodities: dict[str, Any],
+        accounts: dict[str, Any],
+        known_commodities: set[str],
+        known_codes: set[str],
+        known_kinds: set[str],
+        known_texts: set[str],
+        decimal: type,
+    ) -> tuple[tuple[Any, ...], datetime, int] | None: ...
     def close(self) -> None: ...
     def abandon(self) -> None: ...
 

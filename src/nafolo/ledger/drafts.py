@@ -125,6 +125,9 @@ _known_codes = _Accepted(lambda v: _CODE(v) is not None)
 _known_kinds = _Accepted(lambda v: _KIND(v) is not None and v != CORRECTION_KIND)
 _known_texts = _Accepted(_ok_text)
 _SCALAR_TYPES = (str, int, bool, type(None))
+KNOWN_VALUES = (_known_commodities, _known_codes, _known_kinds, _known_texts)
+"""The sets of commodity codes, account codes, kinds and actors already found well formed, as
+the compiled one-draft append (`_chaincheck.Writer.append_one`) consults them."""
 
 
 def _json_encoder() -> Callable[[dict[str, object]], str]:

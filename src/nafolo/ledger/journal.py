@@ -36,6 +36,7 @@ from nafolo.ledger.drafts import (
     CODE_PATTERN,
     COMMODITY_PATTERN,
     CORRECTION_KIND,
+    KNOWN_VALUES,
     Batch,
     CheckedDraft,
     _utc_text,
@@ -236,6 +237,17 @@ class Ledger:
         write: Callable[[Any, ChainHead], Sequence[Entry]] | None = None
         keyless = False
         writer = self._compiled_writer()
+        if writer is not None and count == 1:  # checked and written in one compiled call
+            try:
+                one = writer.append_one(
+                    drafts[0], self._commodities, self._accounts, *KNOWN_VALUES, Decimal
+                )
+            except _WRITE_FAILED:  # a recorded key, a busy store: the general path decides
+                with self._write_driver() as dbapi:
+                    return self._append_checked(dbapi, _checked_or_refused(drafts))
+            if one is not None:
+                row, recorded, scale = one
+                return AppendedEntries([row], [drafts[0].effective_at], recorded, {row[2]: scale})
         if count < _CHECK_COLUMNS_FROM:  # a few drafts: checked one by one at less cost
             checked = _checked_or_refused(drafts)
             if not checked:
