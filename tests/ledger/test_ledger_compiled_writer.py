@@ -331,3 +331,30 @@ def test_one_draft_appends_as_the_python_path_appends_it(
     for draft in singles:
         assert outcome(compiled, draft) == outcome(python, draft)
     assert stored(compiled)[1:] != () and stored(compiled)[1] == stored(python)[1]
+
+
+def test_disposing_the_engine_closes_its_writers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = sqlite_ledger(tmp_path / "store.sqlite", monkeypatch, "auto")
+    ledger.append(drafts(2))
+    first = ledger._compiled_writer()
+    ledger.engine.dispose()
+    with pytest.raises(COMPILED.WriteError, match="closed"):  # type: ignore[union-attr]
+        first.append_one(drafts(1, 9)[0], {}, {}, set(), set(), set(), set(), Decimal)
+    ledger.append(drafts(3, 2))
+    assert ledger._compiled_writer() is not first
+    assert ledger.head().seq == 5 and ledger.verify(verifier="python").ok
+
+
+def test_a_closed_writer_falls_back_to_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = sqlite_ledger(tmp_path / "store.sqlite", monkeypatch, "auto")
+    ledger.append(drafts(1))
+    writer = ledger._compiled_writer()
+    assert writer is not None
+    writer.close()  # the thread still holds it: every compiled call now raises WriteError
+    ledger.append(drafts(1, 1))
+    ledger.append(drafts(6, 2))
+    assert ledger.head().seq == 8 and ledger.verify(verifier="python").ok

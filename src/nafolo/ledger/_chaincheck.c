@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <link.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
@@ -1378,6 +1379,8 @@ typedef struct {
     PyObject_HEAD
     sqlite3 *db;
     sqlite3_stmt *begin, *read_head, *insert, *upsert, *move_head, *commit, *rollback;
+    pthread_mutex_t busy; /* held by a transaction; close() waits for it */
+    int has_mutex;
 } Writer;
 
 static const char *const WRITER_SQL[] = {
@@ -1413,6 +1416,13 @@ static void Writer_close_db(Writer *self) {
 static int Writer_init(Writer *self, PyObject *args, PyObject *kwargs) {
     const char *path;
     if (!PyArg_ParseTuple(args, "s", &path)) return -1;
+    if (!self->has_mutex) {
+        if (pthread_mutex_init(&self->busy, NULL) != 0) {
+            PyErr_SetString(PyExc_OSError, "cannot create the writer's mutex");
+            return -1;
+        }
+        self->has_mutex = 1;
+    }
     Writer_close_db(self);
     int rc = sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
@@ -1436,6 +1446,7 @@ static int Writer_init(Writer *self, PyObject *args, PyObject *kwargs) {
 
 static void Writer_dealloc(Writer *self) {
     Writer_close_db(self);
+    if (self->has_mutex) pthread_mutex_destroy(&self->busy);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -1483,12 +1494,16 @@ static int step_done(sqlite3_stmt *stmt) {
 /* The transaction: everything from BEGIN IMMEDIATE to COMMIT, without the GIL. Returns an
  * SQLite result code; on success `hashes` holds count x 64 hex digits and `head_*` the head the
  * batch was chained onto. */
-static int writer_transaction(Writer *w, const writer_row *rows, Py_ssize_t count,
+static int writer_transaction_locked(Writer *w, const writer_row *rows, Py_ssize_t count,
                               const char *recorded_at, Py_ssize_t recorded_len, char *hashes,
                               long long *head_seq, char head_hash[HASH_HEX], char why[256]) {
     buffer text = {NULL, 0, 0};
     balance_table moved = {NULL, 0, 0};
     char seq_text[24];
+    if (w->db == NULL) {
+        snprintf(why, 256, "the writer is closed");
+        return SQLITE_MISUSE;
+    }
     int rc = step_done(w->begin);
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_step(w->read_head);
@@ -1588,6 +1603,17 @@ static int writer_transaction(Writer *w, const writer_row *rows, Py_ssize_t coun
     sqlite3_clear_bindings(w->insert);
     free(text.data);
     balance_free(&moved);
+    return rc;
+}
+
+/* writer_transaction_locked under the writer's mutex (close() from another thread waits). */
+static int writer_transaction(Writer *w, const writer_row *rows, Py_ssize_t count,
+                              const char *recorded_at, Py_ssize_t recorded_len, char *hashes,
+                              long long *head_seq, char head_hash[HASH_HEX], char why[256]) {
+    pthread_mutex_lock(&w->busy);
+    int rc = writer_transaction_locked(w, rows, count, recorded_at, recorded_len, hashes,
+                                       head_seq, head_hash, why);
+    pthread_mutex_unlock(&w->busy);
     return rc;
 }
 
@@ -1921,7 +1947,12 @@ done:
 }
 
 static PyObject *Writer_close(Writer *self, PyObject *Py_UNUSED(ignored)) {
+    if (!self->has_mutex) Py_RETURN_NONE;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&self->busy);
     Writer_close_db(self);
+    pthread_mutex_unlock(&self->busy);
+    Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
 

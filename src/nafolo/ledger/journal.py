@@ -507,17 +507,7 @@ class Ledger:
         NAFOLO_LEDGER_WRITER=python."""
         if self._writer_choice == "python" or self._postgres or _COMPILED is None:
             return None
-        local = _writers_of(self.engine)
-        writer = getattr(local, "writer", None)
-        if writer is not None and local.generation == _fork_generation:
-            return writer
-        path = sqlite_file(self.engine)
-        if path is None:
-            return None
-        if writer is not None:
-            writer.abandon()  # inherited across fork(): the parent's connection, not ours
-        local.writer, local.generation = _COMPILED.Writer(path), _fork_generation
-        return local.writer
+        return _writers_of(self.engine).current(self.engine)
 
     def _append_compiled(
         self, writer: Any, batch: Batch, minors: list[int], quantities: list[str]
@@ -1092,27 +1082,74 @@ def _stored_rows(
     )  # fmt: skip
 
 
-_writers: weakref.WeakKeyDictionary[Engine, threading.local] = weakref.WeakKeyDictionary()
+class _Writers:
+    """The compiled writers kept for one engine: one per thread, each opened on first use and
+    closed when the engine is disposed; one inherited across fork() is abandoned, not closed."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.opened: list[Any] = []
+        self.lock = threading.Lock()
+        self.generation = 0
+
+    def current(self, engine: Engine) -> Any | None:
+        local, generation = self.local, (self.generation, _fork_generation)
+        writer = getattr(local, "writer", None)
+        if writer is not None and local.generation == generation:
+            return writer
+        path = sqlite_file(engine)
+        if path is None:
+            return None
+        assert _COMPILED is not None
+        writer = _COMPILED.Writer(path)
+        with self.lock:
+            self.opened.append(writer)
+        local.writer, local.generation = writer, generation
+        return writer
+
+    def close_all(self, *_: object) -> None:
+        """Close every writer (the engine is disposed); threads open new ones if used again."""
+        with self.lock:
+            opened, self.opened = self.opened, []
+            self.generation += 1
+        for writer in opened:
+            writer.close()
+
+    def abandon_all(self) -> None:
+        """In a child process after fork(): the connections are the parent's."""
+        for writer in self.opened:
+            writer.abandon()
+        self.opened = []
+        self.lock = threading.Lock()
+
+
+_writers: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
 _writers_lock = threading.Lock()
 _fork_generation = 0
 """Incremented in a child process after fork(): writers of an earlier generation are inherited."""
 
 
 def _forked() -> None:
-    global _fork_generation
+    global _fork_generation, _writers_lock
     _fork_generation += 1
+    _writers_lock = threading.Lock()
+    for writers in list(_writers.values()):
+        writers.abandon_all()
 
 
 os.register_at_fork(after_in_child=_forked)
 
 
-def _writers_of(engine: Engine) -> threading.local:
-    """Per thread, the compiled writer kept for `engine` (it lives as long as the engine)."""
-    local = _writers.get(engine)
-    if local is None:
+def _writers_of(engine: Engine) -> _Writers:
+    """The compiled writers kept for `engine` (they live as long as the engine)."""
+    writers = _writers.get(engine)
+    if writers is None:
         with _writers_lock:
-            local = _writers.setdefault(engine, threading.local())
-    return local
+            writers = _writers.get(engine)
+            if writers is None:
+                writers = _writers[engine] = _Writers()
+                sa.event.listen(engine, "engine_disposed", writers.close_all)
+    return writers
 
 
 def writer_choice(choice: str | None) -> str:
