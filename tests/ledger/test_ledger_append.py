@@ -169,3 +169,13 @@ def test_writers_taking_turns_keep_one_chain(ledger: Ledger, draft: Draft) -> No
     assert ledger.head() == ChainHead(3, third.hash)
     assert ledger.balance("PORT:DAKAR", "GO") == Decimal("35.125")
     assert ledger.verify().ok
+
+
+def test_a_head_hint_that_was_never_committed_writes_nothing_and_is_redone(
+    ledger: Ledger, draft: Draft
+) -> None:
+    first = ledger.append([draft()])[0]
+    ledger._head_hint = ChainHead(first.seq + 1, "f" * 64)  # as after a commit that failed
+    second = ledger.append([draft(quantity=Decimal(2))])[0]
+    assert (second.seq, second.prev_hash) == (first.seq + 1, first.hash)
+    assert ledger.count_entries() == 2 and ledger.verify().ok

@@ -297,7 +297,7 @@ class Ledger:
                 with self._write_driver() as dbapi:
                     return write(dbapi, self._lock_head(dbapi))
             try:
-                with self._write_driver() as dbapi:
+                with self._write_driver(one_statement=hint is not None) as dbapi:
                     return write(dbapi, hint or self._lock_head(dbapi))
             except self._retryable:
                 pass
@@ -308,7 +308,7 @@ class Ledger:
             assert checked is not None
             if hint is not None or any(c.idempotency_key is not None for c in checked):
                 try:
-                    with self._write_driver() as dbapi:
+                    with self._write_driver(one_statement=hint is not None) as dbapi:
                         return self._append_checked(dbapi, checked, look_up_keys=False, head=hint)
                 except self._retryable:
                     pass
@@ -654,11 +654,11 @@ class Ledger:
                 balances = _balance_rows(deltas, last_seq)
                 cursor.execute(
                     _small_batch_sql(len(rows), len(balances)),
-                    [value for row in rows for value in row]
-                    + [value for row in balances for value in row]
-                    + [last_seq, last_hash, rows[0][0] - 1, rows[0][-2]],
+                    [last_seq, last_hash, rows[0][0] - 1, rows[0][-2]]
+                    + [value for row in rows for value in row]
+                    + [value for row in balances for value in row],
                 )
-                if cursor.rowcount != 1:
+                if cursor.fetchone()[0] != 1:
                     raise _HeadMovedError
                 return
             if self._postgres:
@@ -925,20 +925,27 @@ class Ledger:
                 yield connection
 
     @contextmanager
-    def _write_driver(self) -> Iterator[Any]:
+    def _write_driver(self, one_statement: bool = False) -> Iterator[Any]:
         """A write transaction on the driver's connection: committed, or rolled back on error.
 
-        On SQLite straight from the pool (`BEGIN IMMEDIATE` issued here, as `_write` does through
-        the engine's begin hook), so a one-entry append pays no Core bookkeeping.
+        Straight from the pool, so a one-entry append pays no Core bookkeeping: on SQLite with
+        `BEGIN IMMEDIATE` issued here (as `_write` does through the engine's begin hook); on
+        PostgreSQL psycopg opens the transaction with the first statement. `one_statement`
+        (PostgreSQL, the optimistic small append): the only write is one statement, atomic on
+        its own, so it runs in autocommit — no BEGIN and COMMIT round trips.
         """
-        if self._postgres:
-            with self._write() as connection:
-                yield _driver(connection)
-            return
         pooled = self.engine.raw_connection()
         try:
             dbapi: Any = pooled.driver_connection
-            dbapi.execute("BEGIN IMMEDIATE")
+            if self._postgres and one_statement:
+                dbapi.autocommit = True
+                try:
+                    yield dbapi
+                finally:
+                    dbapi.autocommit = False
+                return
+            if not self._postgres:
+                dbapi.execute("BEGIN IMMEDIATE")
             try:
                 yield dbapi
             except BaseException:
@@ -1244,18 +1251,32 @@ def _balance_rows(deltas: dict[tuple[str, str], int], seq: int) -> list[tuple[st
 
 @functools.cache
 def _small_batch_sql(entries: int, balances: int) -> str:
-    """PostgreSQL: insert `entries` rows, upsert `balances` rows and move the head, at once."""
-    entry_values = ", ".join(["(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"] * entries)
-    balance_values = ", ".join(["(%s, %s, %s, %s)"] * balances)
+    """PostgreSQL: move the head if it is still the one the rows are chained onto, and only then
+    insert the rows and upsert the balances, in one statement; it returns 1 if it wrote, 0 if
+    the head had moved (nothing written). One statement is atomic on its own: with a head hint
+    it runs in autocommit, one round trip in all."""
+    entry_values = ", ".join(["(" + ", ".join(_ENTRY_MARKS) + ")"] * entries)
+    balance_values = ", ".join(["(%s::text, %s::text, %s::bigint, %s::bigint)"] * balances)
     return (
-        f"WITH entries AS (INSERT INTO ledger_entries ({', '.join(_ENTRY_COLUMNS)}) "
-        f"VALUES {entry_values}), "
+        "WITH head AS (UPDATE ledger_head SET seq = %s, hash = %s "
+        "WHERE id = 1 AND seq = %s AND hash = %s RETURNING id), "
+        f"entries AS (INSERT INTO ledger_entries ({', '.join(_ENTRY_COLUMNS)}) "
+        f"SELECT * FROM (VALUES {entry_values}) AS v WHERE EXISTS (SELECT FROM head)), "
         "balances AS (INSERT INTO ledger_balances (account, commodity, quantity_minor, last_seq) "
-        f"VALUES {balance_values} ON CONFLICT (account, commodity) DO UPDATE SET "
+        f"SELECT * FROM (VALUES {balance_values}) AS b WHERE EXISTS (SELECT FROM head) "
+        "ON CONFLICT (account, commodity) DO UPDATE SET "
         "quantity_minor = ledger_balances.quantity_minor + excluded.quantity_minor, "
         "last_seq = excluded.last_seq) "
-        "UPDATE ledger_head SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
+        "SELECT count(*) FROM head"
     )
+
+
+_ENTRY_MARKS = [
+    "%s::text" if isinstance(column.type, sa.String) else "%s::bigint"
+    for column in ledger_entries.columns
+]
+"""Typed parameter markers of a journal row (VALUES in a sub-select has no target types; no
+length in the cast, so that the column, not the cast, refuses an over-long text)."""
 
 
 def _stored(draft: CheckedDraft, minor: int, field: str) -> object:
