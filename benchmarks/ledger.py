@@ -212,6 +212,10 @@ def bench_append(kind: str, url: str | None, workdir: Path, batches: int, batch:
             settings = sqlite_settings(ours_engine)
             assert settings == sqlite_settings(raw_engine), "the twin stores differ"
             assert settings["journal_mode"] == "wal" and settings["synchronous"] == 2, settings
+            writer = ours._compiled_writer()  # appends run on a connection of its own
+            if writer is not None:
+                writer_settings = {name: writer.pragma(name) for name in SQLITE_SETTINGS}
+                assert writer_settings == settings, ("the writer differs", writer_settings)
         raw = RawInserter(raw_engine)
         ours_s = raw_s = read_s = 0.0
         for b in range(batches):

@@ -358,3 +358,21 @@ def test_a_closed_writer_falls_back_to_the_python_path(
     ledger.append(drafts(1, 1))
     ledger.append(drafts(6, 2))
     assert ledger.head().seq == 8 and ledger.verify(verifier="python").ok
+
+
+def test_the_writer_connection_is_configured_as_the_engine_connections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = sqlite_ledger(tmp_path / "store.sqlite", monkeypatch, "auto")
+    writer = ledger._compiled_writer()
+    assert writer is not None
+    names = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "cache_size")
+    pooled = ledger.engine.raw_connection()
+    try:
+        cursor = pooled.driver_connection.cursor()  # type: ignore[union-attr]
+        engine_settings = {n: cursor.execute(f"PRAGMA {n}").fetchone()[0] for n in names}
+    finally:
+        pooled.close()
+    assert {n: writer.pragma(n) for n in names} == engine_settings
+    with pytest.raises(ValueError, match="is not a pragma name"):
+        writer.pragma("synchronous = OFF")

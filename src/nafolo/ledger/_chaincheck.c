@@ -1956,6 +1956,41 @@ static PyObject *Writer_close(Writer *self, PyObject *Py_UNUSED(ignored)) {
     Py_RETURN_NONE;
 }
 
+/* pragma(name): the value of `PRAGMA name` on the writer's connection (int or str). */
+static PyObject *Writer_pragma(Writer *self, PyObject *name) {
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "pragma: a name expected");
+        return NULL;
+    }
+    const char *text = PyUnicode_AsUTF8(name);
+    if (text == NULL) return NULL;
+    for (const char *c = text; *c; c++)
+        if (!(*c == '_' || (*c >= 'a' && *c <= 'z'))) {
+            PyErr_Format(PyExc_ValueError, "pragma: %R is not a pragma name", name);
+            return NULL;
+        }
+    if (self->db == NULL) {
+        PyErr_SetString(WriteError, "the writer is closed");
+        return NULL;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA %.80s", text);
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        PyErr_SetString(WriteError, sqlite3_errmsg(self->db));
+        return NULL;
+    }
+    PyObject *value;
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        value = Py_NewRef(Py_None);
+    else if (sqlite3_column_type(stmt, 0) == SQLITE_INTEGER)
+        value = PyLong_FromLongLong(sqlite3_column_int64(stmt, 0));
+    else
+        value = PyUnicode_FromString((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return value;
+}
+
 static PyObject *Writer_abandon(Writer *self, PyObject *Py_UNUSED(ignored)) {
     for (int i = 0; i < 7; i++) *writer_statement(self, i) = NULL;
     self->db = NULL; /* a connection inherited across fork() is left alone, never closed */
@@ -1972,6 +2007,8 @@ static PyMethodDef Writer_methods[] = {
      "append_one(draft, commodities, accounts, known_commodities, known_codes, known_kinds, "
      "known_texts, Decimal): check and write one plainly well-formed draft; None when the "
      "Python path must check it, else (row, recorded_at, scale)."},
+    {"pragma", (PyCFunction)Writer_pragma, METH_O,
+     "pragma(name): the value of PRAGMA name on the writer's connection."},
     {"close", (PyCFunction)Writer_close, METH_NOARGS, "Close the connection."},
     {"abandon", (PyCFunction)Writer_abandon, METH_NOARGS,
      "Forget the connection without closing it (in a child process after fork())."},
