@@ -1167,6 +1167,25 @@ fail:
 
 /* ---- canonical texts of a batch: timestamps and attributes ----------------------------------- */
 
+/* canonical.format_timestamp of a moment given as its UTC fields. */
+static void timestamp_text(char out[27], int year, int month, int day, int hour, int minute,
+                           int second, int microsecond) {
+    write_digits(out, (unsigned long long)year, 4);
+    out[4] = '-';
+    write_digits(out + 5, (unsigned long long)month, 2);
+    out[7] = '-';
+    write_digits(out + 8, (unsigned long long)day, 2);
+    out[10] = 'T';
+    write_digits(out + 11, (unsigned long long)hour, 2);
+    out[13] = ':';
+    write_digits(out + 14, (unsigned long long)minute, 2);
+    out[16] = ':';
+    write_digits(out + 17, (unsigned long long)second, 2);
+    out[19] = '.';
+    write_digits(out + 20, (unsigned long long)microsecond, 6);
+    out[26] = 'Z';
+}
+
 /* utc_texts(moments): canonical.format_timestamp of each `datetime` (exactly that type) whose
  * tzinfo is datetime.timezone.utc: 'YYYY-MM-DDTHH:MM:SS.ffffffZ'. */
 static PyObject *utc_texts(PyObject *module, PyObject *moments) {
@@ -1186,20 +1205,10 @@ static PyObject *utc_texts(PyObject *module, PyObject *moments) {
             return NULL;
         }
         char out[27];
-        write_digits(out, (unsigned long long)PyDateTime_GET_YEAR(moment), 4);
-        out[4] = '-';
-        write_digits(out + 5, (unsigned long long)PyDateTime_GET_MONTH(moment), 2);
-        out[7] = '-';
-        write_digits(out + 8, (unsigned long long)PyDateTime_GET_DAY(moment), 2);
-        out[10] = 'T';
-        write_digits(out + 11, (unsigned long long)PyDateTime_DATE_GET_HOUR(moment), 2);
-        out[13] = ':';
-        write_digits(out + 14, (unsigned long long)PyDateTime_DATE_GET_MINUTE(moment), 2);
-        out[16] = ':';
-        write_digits(out + 17, (unsigned long long)PyDateTime_DATE_GET_SECOND(moment), 2);
-        out[19] = '.';
-        write_digits(out + 20, (unsigned long long)PyDateTime_DATE_GET_MICROSECOND(moment), 6);
-        out[26] = 'Z';
+        timestamp_text(out, PyDateTime_GET_YEAR(moment), PyDateTime_GET_MONTH(moment),
+                       PyDateTime_GET_DAY(moment), PyDateTime_DATE_GET_HOUR(moment),
+                       PyDateTime_DATE_GET_MINUTE(moment), PyDateTime_DATE_GET_SECOND(moment),
+                       PyDateTime_DATE_GET_MICROSECOND(moment));
         PyObject *text = PyUnicode_New(27, 127);
         if (text == NULL) {
             Py_DECREF(texts);
@@ -1738,25 +1747,6 @@ static int uuid4_text(char out[36]) {
         out[o++] = hex[random[i] & 15];
     }
     return 0;
-}
-
-/* canonical.format_timestamp of a moment given as its UTC fields. */
-static void timestamp_text(char out[27], int year, int month, int day, int hour, int minute,
-                           int second, int microsecond) {
-    write_digits(out, (unsigned long long)year, 4);
-    out[4] = '-';
-    write_digits(out + 5, (unsigned long long)month, 2);
-    out[7] = '-';
-    write_digits(out + 8, (unsigned long long)day, 2);
-    out[10] = 'T';
-    write_digits(out + 11, (unsigned long long)hour, 2);
-    out[13] = ':';
-    write_digits(out + 14, (unsigned long long)minute, 2);
-    out[16] = ':';
-    write_digits(out + 17, (unsigned long long)second, 2);
-    out[19] = '.';
-    write_digits(out + 20, (unsigned long long)microsecond, 6);
-    out[26] = 'Z';
 }
 
 /* drafts._ok_optional_text for printable text: None, or 1-200 printable characters, not all

@@ -253,21 +253,15 @@ class Ledger:
             if not checked:
                 return []
             keyless = all(c.idempotency_key is None for c in checked)
-            if count == 1:
-                draft = checked[0]
-                single = self._single_prepared(draft)
-                if single is not None and writer is not None:
-                    return self._compiled_or_python(
-                        functools.partial(self._append_one_compiled, writer, draft, *single),
-                        checked,
-                    )
+            if count == 1 and writer is None:
+                single = self._single_prepared(checked[0])
                 if single is not None:
                     minor, quantity, scale = single
                     write = functools.partial(
-                        self._write_single, draft=draft, minor=minor, quantity=quantity,
+                        self._write_single, draft=checked[0], minor=minor, quantity=quantity,
                         scale=scale,
                     )  # fmt: skip
-            else:
+            else:  # with a compiled writer, a draft append_one left to Python goes as a batch
                 batch = Batch.of(checked)
         else:
             batch = check_batch(drafts)
@@ -527,26 +521,6 @@ class Ledger:
             batch, minors, entry_ids, recorded_at, ChainHead(head_seq, head_hash), hashes
         )
         return self._entries(batch, rows, recorded_moment)
-
-    def _append_one_compiled(
-        self, writer: Any, draft: CheckedDraft, minor: int, quantity: str, scale: int
-    ) -> AppendedEntries:
-        """`_append_compiled` for one draft, on a path as short as `_write_single`'s."""
-        recorded_moment = datetime.now(UTC)
-        recorded_at = _utc_text(recorded_moment)
-        entry_ids = _uuid4_texts(1)
-        commodity, document, key = draft.commodity, draft.document_ref, draft.idempotency_key
-        head_seq, head_hash, (digest,) = writer.append(
-            entry_ids, [commodity], [quantity], [minor], [draft.from_account],
-            [draft.to_account], [draft.kind], recorded_at, [draft.effective_at], [draft.actor],
-            [document], [key], [draft.attributes_json], [draft.corrects],
-        )  # fmt: skip
-        row = (
-            head_seq + 1, entry_ids[0], commodity, minor, draft.from_account, draft.to_account,
-            draft.kind, recorded_at, draft.effective_at, draft.actor, document, key,
-            draft.attributes_json, draft.corrects, head_hash, digest,
-        )  # fmt: skip
-        return AppendedEntries([row], [draft.effective_moment], recorded_moment, {commodity: scale})
 
     def _entries(
         self, batch: Batch, rows: list[tuple[Any, ...]], recorded_moment: datetime
