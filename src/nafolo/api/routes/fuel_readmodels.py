@@ -17,7 +17,6 @@ from nafolo.api.schemas.fuel import (
     STOCK_UNITS,
     TRANSIT_UNITS,
     CoverListing,
-    DepotCoverOut,
     PlanVsActualOut,
     PlanVsActualPage,
 )
@@ -130,7 +129,7 @@ def cover(
     moment = aware(as_of)
     if by == "depot":
         depots = [
-            DepotCoverOut.of(c)
+            c
             for c in cache.get(
                 ("depot_cover", id(network), moment, horizon_days),
                 lambda: depot_cover(ledger, network, moment, horizon_days),

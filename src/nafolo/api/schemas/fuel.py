@@ -23,21 +23,11 @@ COVER_UNITS = {
 PLAN_VS_ACTUAL_UNITS = {"planned_t": "t", "actual_t": "t", "difference_t": "t"}
 
 
-class DepotCoverOut(DepotCover):
-    """Days of cover of a depot tank (null = no demand, infinite cover) and its target."""
-
-    below_target: bool = Field(description="Cover under the target (targets of 0 unwatched).")
-
-    @classmethod
-    def of(cls, cover: DepotCover) -> DepotCoverOut:
-        return cls(**cover.model_dump(), below_target=cover.below_target)
-
-
 class CoverListing(BaseModel):
     """Days of cover by depot tank or by region."""
 
     by: str
-    items: list[DepotCoverOut] | list[RegionCover]
+    items: list[DepotCover] | list[RegionCover]
     units: dict[str, str] = Field(default_factory=lambda: dict(COVER_UNITS))
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from nafolo.fuel.network.model import Network
 from nafolo.fuel.readmodels.stock import depot_stocks
@@ -35,6 +35,9 @@ class DepotCover(BaseModel):
     days_of_cover: float | None
     target_days: float
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Cover under the target (targets of 0 unwatched)."
+    )
     @property
     def below_target(self) -> bool:
         return self.days_of_cover is not None and self.days_of_cover < self.target_days
