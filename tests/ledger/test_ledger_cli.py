@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from ledger_support import Draft, Tamper
 from typer.testing import CliRunner
 
@@ -60,3 +61,12 @@ def test_export_writes_a_file_and_names_the_head(
     assert len(out.read_text().splitlines()) == 3
     head = runner.invoke(app, ["ledger", "head", "--db", store_url]).output.strip()
     assert head == f"1 {ledger.head().hash}"
+
+
+def test_a_bad_writer_variable_is_refused_naming_it(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NAFOLO_LEDGER_WRITER", "fast")
+    result = runner.invoke(app, ["ledger", "verify", "--db", store_url])
+    assert result.exit_code == 2
+    assert "NAFOLO_LEDGER_WRITER: must be one of auto, python (got 'fast')" in result.output

@@ -13,6 +13,7 @@ from nafolo.cli.ledger import ledger_app
 from nafolo.cli.report import report_app
 from nafolo.cli.serve import serve
 from nafolo.cli.user import user_app
+from nafolo.ledger.journal import writer_choice
 
 app = typer.Typer(
     name="nafolo",
@@ -28,6 +29,16 @@ app.add_typer(report_app, name="report")
 app.add_typer(user_app, name="user")
 app.command("serve")(serve)
 app.command("demo")(demo)
+
+
+@app.callback()
+def check_environment() -> None:
+    """Refuse a bad NAFOLO_LEDGER_WRITER before any command touches the ledger."""
+    try:
+        writer_choice(None)
+    except ValueError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
