@@ -7,9 +7,13 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LedgerWriter = Literal["auto", "python"]
+"""How SQLite appends run: auto (the compiled writer when the extension is built), python."""
 
 
 class Settings(BaseSettings):
@@ -44,6 +48,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Keep API read models (stocks, cover, alerts, registers) while the store is "
         "unchanged, for at most this many seconds; 0 computes every answer afresh.",
+    )
+    ledger_writer: LedgerWriter = Field(
+        default="auto",
+        description="SQLite file stores append through the compiled writer when the extension "
+        "is built (auto), or always in Python (python, the reference); docs/ledger.md.",
     )
     cookie_secure: bool | None = Field(
         default=None,

@@ -69,4 +69,4 @@ def test_a_bad_writer_variable_is_refused_naming_it(
     monkeypatch.setenv("NAFOLO_LEDGER_WRITER", "fast")
     result = runner.invoke(app, ["ledger", "verify", "--db", store_url])
     assert result.exit_code == 2
-    assert "NAFOLO_LEDGER_WRITER: must be one of auto, python (got 'fast')" in result.output
+    assert "NAFOLO_LEDGER_WRITER: Input should be 'auto' or 'python' (got 'fast')" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from nafolo import __version__
 from nafolo.cli.db import db_app
@@ -13,7 +14,7 @@ from nafolo.cli.ledger import ledger_app
 from nafolo.cli.report import report_app
 from nafolo.cli.serve import serve
 from nafolo.cli.user import user_app
-from nafolo.ledger.journal import writer_choice
+from nafolo.settings import Settings
 
 app = typer.Typer(
     name="nafolo",
@@ -32,12 +33,14 @@ app.command("demo")(demo)
 
 
 @app.callback()
-def check_environment() -> None:
-    """Refuse a bad NAFOLO_LEDGER_WRITER before any command touches the ledger."""
+def check_settings() -> None:
+    """Refuse bad NAFOLO_* settings before any command runs, naming each variable."""
     try:
-        writer_choice(None)
-    except ValueError as error:
-        typer.echo(f"Error: {error}", err=True)
+        Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = f"NAFOLO_{str(problem['loc'][0]).upper()}"
+            typer.echo(f"Error: {name}: {problem['msg']} (got {problem['input']!r})", err=True)
         raise typer.Exit(2) from None
 
 

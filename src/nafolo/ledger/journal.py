@@ -8,6 +8,7 @@ import json
 import operator
 import os
 import threading
+import typing
 import uuid
 import weakref
 from collections import defaultdict
@@ -59,6 +60,7 @@ from nafolo.ledger.model import (
     NotFoundError,
     VerificationReport,
 )
+from nafolo.settings import LedgerWriter
 from nafolo.store import ACCOUNT_KINDS, DOMAINS, WRITE_LOCK_OPTION, sqlite_file
 from nafolo.store.tables import (
     accounts,
@@ -101,7 +103,7 @@ _TARGET_OF = operator.attrgetter("to_account")
 _ENTRY_COLUMNS = tuple(column.name for column in ledger_entries.columns)
 _COPY_ENTRIES = f"COPY ledger_entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
 WRITER_ENV = "NAFOLO_LEDGER_WRITER"
-WRITERS = ("auto", "python")
+WRITERS: tuple[str, ...] = typing.get_args(LedgerWriter)
 _COMPILED = compiled_extension()
 _WRITE_FAILED: tuple[type[Exception], ...] = (
     (_COMPILED.WriteError,) if _COMPILED is not None else ()
