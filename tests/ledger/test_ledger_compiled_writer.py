@@ -156,7 +156,7 @@ def test_an_unknown_writer_choice_is_refused_naming_the_variable(
 ) -> None:
     monkeypatch.setenv(journal.WRITER_ENV, "fast")
     with pytest.raises(ValueError, match="NAFOLO_LEDGER_WRITER: must be one of auto, python"):
-        journal.writer_choice(None)
+        journal.writer_choice()
 
 
 def test_in_memory_stores_append_in_python(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1626,6 +1626,15 @@ static int writer_transaction(Writer *w, const writer_row *rows, Py_ssize_t coun
     return rc;
 }
 
+/* WriteError((sqlite_code, message)) for a transaction that failed and was rolled back. */
+static void set_write_error(int rc, const char *why) {
+    PyObject *error = Py_BuildValue("(is)", rc, why[0] ? why : sqlite3_errstr(rc));
+    if (error) {
+        PyErr_SetObject(WriteError, error);
+        Py_DECREF(error);
+    }
+}
+
 /* append(entry_ids, commodity, quantities, minors, from_account, to_account, kind, recorded_at,
  * effective_at, actor, document_ref, idempotency_key, attributes, corrects)
  * -> (head_seq, head_hash, hashes): every argument a list of the batch's values but
@@ -1705,11 +1714,7 @@ static PyObject *Writer_append(Writer *self, PyObject *args) {
                             head_hash, why);
     Py_END_ALLOW_THREADS
     if (rc != SQLITE_OK) {
-        PyObject *error = Py_BuildValue("(is)", rc, why[0] ? why : sqlite3_errstr(rc));
-        if (error) {
-            PyErr_SetObject(WriteError, error);
-            Py_DECREF(error);
-        }
+        set_write_error(rc, why);
         goto fail;
     }
     PyObject *list = PyList_New(count);
@@ -1802,8 +1807,8 @@ static int exact_quantity(const char *text, Py_ssize_t len, long long scale, lon
 }
 
 /* append_one(draft, commodities, accounts, known_commodities, known_codes, known_kinds,
- * known_texts, Decimal): journal._checked_fast + _single_prepared + _append_one_compiled for
- * one EntryDraft, in one call. Returns None when the draft is not plainly well formed with every
+ * known_texts, Decimal): drafts._checked_fast + journal._single_prepared + the compiled append
+ * of one EntryDraft, in one call. Returns None when the draft is not plainly well formed with every
  * reference cached (the Python path then checks it and names any problem), else
  * (row, recorded_at, scale). Raises WriteError, rolled back, when the database refuses. */
 static PyObject *Writer_append_one(Writer *self, PyObject *args) {
@@ -1905,11 +1910,7 @@ static PyObject *Writer_append_one(Writer *self, PyObject *args) {
     rc = writer_transaction(self, &row, 1, recorded_at, 27, hash, &head_seq, head_hash, why);
     Py_END_ALLOW_THREADS
     if (rc != SQLITE_OK) {
-        PyObject *error = Py_BuildValue("(is)", rc, why[0] ? why : sqlite3_errstr(rc));
-        if (error) {
-            PyErr_SetObject(WriteError, error);
-            Py_DECREF(error);
-        }
+        set_write_error(rc, why);
         goto done;
     }
     PyObject *recorded = PyDateTimeAPI->DateTime_FromDateAndTime(

@@ -144,7 +144,7 @@ class Ledger:
             _HeadMovedError,
         )
         self._head_hint: ChainHead | None = None
-        self._writer_choice = writer_choice(None)
+        self._writer_choice = writer_choice()
 
     # ---- reference data -------------------------------------------------------------------
 
@@ -244,9 +244,8 @@ class Ledger:
                 one = writer.append_one(
                     drafts[0], self._commodities, self._accounts, *KNOWN_VALUES, Decimal
                 )
-            except _WRITE_FAILED:  # a recorded key, a busy store: the general path decides
-                with self._write_driver() as dbapi:
-                    return self._append_checked(dbapi, _checked_or_refused(drafts))
+            except _WRITE_FAILED:
+                return self._redo_in_python(_checked_or_refused(drafts))
             if one is not None:
                 row, recorded, scale = one
                 return AppendedEntries([row], [drafts[0].effective_at], recorded, {row[2]: scale})
@@ -273,10 +272,10 @@ class Ledger:
         if prepared is not None:
             assert batch is not None
             if writer is not None:
-                return self._compiled_or_python(
-                    functools.partial(self._append_compiled, writer, batch, *prepared),
-                    checked or batch.drafts,
-                )
+                try:
+                    return self._append_compiled(writer, batch, *prepared)
+                except _WRITE_FAILED:
+                    return self._redo_in_python(checked or batch.drafts())
             write = functools.partial(
                 self._write_batch, batch=batch, minors=prepared[0], quantities=prepared[1]
             )
@@ -436,12 +435,10 @@ class Ledger:
             return None
         if source.domain != commodity.domain or target.domain != commodity.domain:
             return None
-        quantity = draft.quantity
-        if quantity.as_tuple().exponent == -commodity.scale:  # `_exact_quantities` for one
-            text = str(quantity)
-            if "E" not in text and (minor := int(text.replace(".", ""))) < _MINOR_LIMIT:
-                return minor, text, commodity.scale
-        scaled = quantity.scaleb(commodity.scale)
+        exact = _exact_quantities([draft.quantity], commodity.scale)
+        if exact is not None:
+            return exact[0][0], exact[1][0], commodity.scale
+        scaled = draft.quantity.scaleb(commodity.scale)
         minor = int(scaled)
         if minor != scaled or minor >= _MINOR_LIMIT:
             return None
@@ -449,20 +446,12 @@ class Ledger:
         text = pattern % divmod(minor, unit) if unit > 1 else pattern % minor
         return minor, text, commodity.scale
 
-    def _compiled_or_python(
-        self,
-        compiled: Callable[[], Sequence[Entry]],
-        checked: list[CheckedDraft] | Callable[[], list[CheckedDraft]],
-    ) -> Sequence[Entry]:
-        """The compiled append; if the database refused it (rolled back: a recorded idempotency
+    def _redo_in_python(self, checked: list[CheckedDraft]) -> Sequence[Entry]:
+        """After the database refused a compiled append (rolled back: a recorded idempotency
         key, a busy store), the same drafts on the general Python path, which looks the keys up
         and names any problem."""
-        try:
-            return compiled()
-        except _WRITE_FAILED:
-            drafts = checked if isinstance(checked, list) else checked()
-            with self._write_driver() as dbapi:
-                return self._append_checked(dbapi, drafts)
+        with self._write_driver() as dbapi:
+            return self._append_checked(dbapi, checked)
 
     def _prepared(self, batch: Batch) -> tuple[list[int], list[str]] | None:
         """Quantities in minor units and as canonical text, for a batch whose commodities
@@ -1135,16 +1124,15 @@ def _writers_of(engine: Engine) -> _Writers:
     return writers
 
 
-def writer_choice(choice: str | None) -> str:
-    """`choice`, or NAFOLO_LEDGER_WRITER when None (default auto); ValueError if unknown.
+def writer_choice() -> str:
+    """NAFOLO_LEDGER_WRITER (default auto); ValueError naming it if unknown.
 
     auto: SQLite file stores append through the compiled writer when the extension is built;
     python: every append runs in Python (the reference).
     """
-    value = choice if choice is not None else os.environ.get(WRITER_ENV, "auto")
+    value = os.environ.get(WRITER_ENV, "auto")
     if value not in WRITERS:
-        source = "writer" if choice is not None else WRITER_ENV
-        raise ValueError(f"{source}: must be one of {', '.join(WRITERS)} (got {value!r})")
+        raise ValueError(f"{WRITER_ENV}: must be one of {', '.join(WRITERS)} (got {value!r})")
     return value
 
 
